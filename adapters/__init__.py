@@ -1,0 +1,1 @@
+"""Thin translations between platforms (console, Telegram, Slack) and the core."""

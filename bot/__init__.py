@@ -1,0 +1,1 @@
+"""The UNHCR Kazakhstan information bot's core: content, understanding and replies."""

@@ -1,0 +1,211 @@
+"""The bot: turns a Message into a Reply using the content and its index."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+from bot.content import Content, Topic
+from bot.markup import parse_markup
+from bot.message import Block, Choice, Message, Reply, Span
+from bot.text import normalize
+from bot.understand import Index, Match
+
+SUGGEST_MIN_SCORE = 0.25  # below the threshold but worth offering as "did you mean"
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]+)(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.S)
+# Names people type to switch language, beside each language's own name in content.
+_LANGUAGE_WORDS = {
+    "en": {"english", "eng", "en", "английский", "по английски", "ағылшынша", "ағылшын тілі"},
+    "ru": {"russian", "ru", "rus", "русский", "по русски", "рус", "орысша", "орыс тілі"},
+    "kk": {"kazakh", "kazak", "kk", "kaz", "қазақша", "қазақ тілі", "казахский", "по казахски",
+           "қазақ"},
+}
+META_REPLIES = {"greeting": "greeting", "thanks": "thanks", "about_bot": "about_bot",
+                "help": "help"}
+
+
+class Bot:
+    """Answers messages from one loaded, validated Content."""
+
+    def __init__(self, content: Content):
+        self.content = content
+        self.index = Index(content)
+        self.commands: dict[str, Topic] = {}
+        for topic in content.topics:
+            for word in (topic.command, *topic.aliases):
+                self.commands[word] = topic
+        self.language_words = {normalize(w): lang for lang, words in _LANGUAGE_WORDS.items()
+                               for w in words if lang in content.languages}
+        for lang, name in content.languages.items():
+            self.language_words[normalize(name)] = lang
+        # Replies that depend only on content are built once, not per message.
+        self._menus = {lang: self._topic_choices([t.id for t in content.topics], lang)
+                       for lang in content.languages}
+        self._topic_replies = {(t.id, lang): self._build_topic_reply(t, lang)
+                               for t in content.topics for lang in content.languages}
+
+    # -- entry point -------------------------------------------------------------------
+    def answer(self, message: Message) -> Reply:
+        """The reply to one message; never raises on any text."""
+        text = message.text.strip()
+        command = _COMMAND.match(text)
+        if command:
+            return self._command(command.group(1).lower(), (command.group(2) or "").strip(),
+                                 message)
+        if message.slash_text:
+            first, _, rest = text.partition(" ")
+            word = first.lstrip("/").lower()
+            if word in self.commands or word in ("help", "start", "language", "lang", "menu",
+                                                 "topics", "privacy"):
+                return self._command(word, rest.strip(), message)
+            if not text:
+                return self._help(self._fixed_language(message), "help")
+        lang = self.language_for(text, message)
+        if not text:
+            return self._help(lang, "help")
+        switch = self.language_words.get(normalize(text))
+        if switch:
+            return self._language_set(switch)
+        match = self.index.understand(text)
+        if self.index.is_referral(text):
+            return self._referral(lang)
+        best = match.best
+        if best is None or best.score < self.content.threshold:
+            return self._decline(lang, match)
+        if best.intent in META_REPLIES:
+            return self._meta(best.intent, lang, best.score)
+        return self.topic_reply(self.content.topic(best.intent), lang, best.score)
+
+    def understand(self, text: str) -> Match:
+        """The index's reading of `text` (for `explain`)."""
+        return self.index.understand(text)
+
+    # -- language ----------------------------------------------------------------------
+    def language_for(self, text: str, message: Message) -> str:
+        """The reply language: the text's own when clear, else the user's choice or hint."""
+        detected, certain = self.index.detect_language(text)
+        if certain and detected in self.content.languages:
+            return detected
+        fixed = self._fixed_language(message, fallback=None)
+        if fixed:
+            return fixed
+        if detected in self.content.languages:
+            return detected
+        return self.content.default_language
+
+    def _fixed_language(self, message: Message, fallback: str | None = "") -> str:
+        for lang in (message.preferred_lang, message.platform_lang):
+            code = (lang or "").split("-")[0].lower()
+            if code in self.content.languages:
+                return code
+        return self.content.default_language if fallback == "" else fallback
+
+    # -- commands ----------------------------------------------------------------------
+    def _command(self, word: str, args: str, message: Message) -> Reply:
+        lang = self._fixed_language(message)
+        if word == "start":
+            topic = self.commands.get(args.lower()) or self.content.topic(args.lower())
+            if topic:
+                return self.topic_reply(topic, lang, 1.0)
+            return self._help(lang, "start")
+        if word in ("help", "menu", "topics"):
+            return self._help(lang, "help")
+        if word == "privacy":
+            return self._message_reply("privacy", lang, kind="meta", intent="privacy")
+        if word in ("language", "lang"):
+            code = self.language_words.get(normalize(args)) if args else None
+            return self._language_set(code) if code else self._language_prompt(lang)
+        topic = self.commands.get(word)
+        if topic:
+            return self.topic_reply(topic, lang, 1.0)
+        return replace(self._help(lang, None), blocks=self._blocks("unknown_command", lang))
+
+    # -- replies -----------------------------------------------------------------------
+    def topic_reply(self, topic: Topic, lang: str, score: float) -> Reply:
+        """A topic's answer in `lang` (English with a note when not translated)."""
+        reply = self._topic_replies.get((topic.id, lang))
+        if reply is None or self.content.topic(topic.id) is not topic:
+            reply = self._build_topic_reply(topic, lang)
+        return reply if score == reply.score else replace(reply, score=score)
+
+    def _build_topic_reply(self, topic: Topic, lang: str) -> Reply:
+        text, used = topic.text(lang, self.content.default_language)
+        note = None
+        if used != lang:
+            note = self.content.message("translation_missing", lang).format(
+                language=self.content.languages.get(lang, lang))
+        return Reply(
+            blocks=parse_markup(text.answer), lang=lang, kind="answer", intent=topic.id,
+            score=1.0, title=text.title, choices=self._topic_choices(topic.related, lang),
+            source=topic.source, as_of=topic.as_of, footer=self._footer(topic, lang), note=note,
+        )
+
+    def _footer(self, topic: Topic, lang: str) -> str:
+        source = self.content.message("source", lang).format(source=topic.source)
+        as_of = self.content.message("as_of", lang).format(date=self.format_date(topic.as_of, lang))
+        return f"{source} · {as_of}"
+
+    def format_date(self, day: date, lang: str) -> str:
+        """A date in the language's own words, e.g. '25 марта 2016 г.'."""
+        months = self.content.messages["months"]
+        names = months.get(lang) or months[self.content.default_language]
+        return self.content.message("date_format", lang).format(
+            day=day.day, month=names[day.month - 1], year=day.year)
+
+    def _topic_choices(self, ids, lang: str) -> tuple[Choice, ...]:
+        out = []
+        for topic_id in ids:
+            topic = self.content.topic(topic_id)
+            if topic:
+                out.append(Choice(kind="topic", value=topic.id, command=topic.command,
+                                  label=topic.text(lang, self.content.default_language)[0].title))
+        return tuple(out)
+
+    def menu(self, lang: str) -> tuple[Choice, ...]:
+        """Every topic, as menu entries in `lang`."""
+        return self._menus[lang]
+
+    def _blocks(self, key: str, lang: str) -> tuple[Block, ...]:
+        return parse_markup(self.content.message(key, lang))
+
+    def _message_reply(self, key: str, lang: str, *, kind: str, intent: str | None,
+                       score: float = 1.0, with_menu: bool = False) -> Reply:
+        return Reply(blocks=self._blocks(key, lang), lang=lang, kind=kind, intent=intent,
+                     score=score, menu=self.menu(lang) if with_menu else ())
+
+    def _help(self, lang: str, intent: str | None) -> Reply:
+        blocks = self._blocks("help", lang)
+        if intent == "start":
+            blocks = self._blocks("welcome", lang) + self._blocks("privacy", lang) + blocks
+        blocks += (Block(spans=(Span(text=self.content.message("menu", lang), bold=True),)),)
+        return Reply(blocks=blocks, lang=lang, kind="help", intent=intent, score=1.0,
+                     menu=self.menu(lang))
+
+    def _meta(self, intent: str, lang: str, score: float) -> Reply:
+        if intent == "help":
+            return replace(self._help(lang, "help"), score=score)
+        return self._message_reply(META_REPLIES[intent], lang, kind="meta", intent=intent,
+                                   score=score, with_menu=intent == "greeting")
+
+    def _referral(self, lang: str) -> Reply:
+        return Reply(blocks=self._blocks("referral", lang), lang=lang, kind="referral",
+                     intent="referral", score=1.0,
+                     choices=self._topic_choices(["office", "contacts"], lang))
+
+    def _decline(self, lang: str, match: Match) -> Reply:
+        maybe = [c.intent for c in match.candidates
+                 if c.score >= SUGGEST_MIN_SCORE and self.content.topic(c.intent)]
+        blocks = self._blocks("fallback", lang)
+        return Reply(blocks=blocks, lang=lang, kind="decline", intent=None,
+                     score=match.best.score if match.best else 0.0,
+                     choices=self._topic_choices(maybe, lang), menu=self.menu(lang))
+
+    def _language_prompt(self, lang: str) -> Reply:
+        choices = tuple(Choice(kind="language", value=code, label=name, command=f"language {code}")
+                        for code, name in self.content.languages.items())
+        return Reply(blocks=self._blocks("language_prompt", lang), lang=lang, kind="language",
+                     intent="language", score=1.0, choices=choices)
+
+    def _language_set(self, code: str) -> Reply:
+        return Reply(blocks=self._blocks("language_set", code), lang=code, kind="language",
+                     intent="language", score=1.0, language_choice=code)

@@ -1,0 +1,167 @@
+"""Command line: ask, chat, validate, explain, eval, topics (and later serve, poll)."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from bot.content import DEFAULT_CONTENT_DIR, ContentError, load_content
+from bot.message import Message
+
+
+def content_dir(arg: str | None = None) -> Path:
+    """The content folder: the argument, else $CONTENT_DIR, else the shipped content/."""
+    return Path(arg or os.environ.get("CONTENT_DIR") or DEFAULT_CONTENT_DIR)
+
+
+def load_bot(path: str | None = None):
+    """Load content and build the bot; on invalid content print the report and exit 2."""
+    from bot.answer import Bot
+    try:
+        content = load_content(content_dir(path))
+    except ContentError as e:
+        print(str(e), file=sys.stderr)
+        raise SystemExit(2) from None
+    return Bot(content)
+
+
+def reply_json(reply) -> str:
+    """One reply as a JSON line."""
+    from bot.render import render_plain
+    return json.dumps({
+        "text": render_plain(reply), "intent": reply.intent, "kind": reply.kind,
+        "lang": reply.lang, "score": round(reply.score, 4), "suggestions": list(reply.suggestions),
+        "source": reply.source, "as_of": reply.as_of.isoformat() if reply.as_of else None,
+    }, ensure_ascii=False)
+
+
+def cmd_ask(args) -> int:
+    from bot.render import render_plain
+    bot = load_bot(args.content)
+    lines = [" ".join(args.text)] if args.text else (line.rstrip("\n") for line in sys.stdin)
+    for line in lines:
+        reply = bot.answer(Message(text=line, platform="cli", preferred_lang=args.lang))
+        if args.json:
+            print(reply_json(reply), flush=True)
+        else:
+            print(render_plain(reply).replace("\n", " ⏎ ") if not args.text else render_plain(reply),
+                  flush=True)
+    return 0
+
+
+def cmd_chat(args) -> int:
+    from adapters.console import run_console
+    from bot.service import Service
+    return run_console(Service(load_bot(args.content)))
+
+
+def cmd_run(args) -> int:
+    if os.environ.get("TELEGRAM_TOKEN") or os.environ.get("SLACK_APP_TOKEN"):
+        return cmd_poll(args)
+    return cmd_chat(args)
+
+
+def cmd_poll(args) -> int:
+    from adapters.runner import run_poll
+    from bot.service import Service
+    return run_poll(Service(load_bot(args.content)))
+
+
+def cmd_slack_manifest(args) -> int:
+    from adapters.slack import build_manifest
+    print(build_manifest(load_bot(args.content).content, url=args.url, socket=args.socket), end="")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from bot.content import read_documents
+    from bot.validate import validate_documents
+    try:
+        messages, topics, problems, unreadable = read_documents(content_dir(args.dir))
+    except ContentError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    problems += validate_documents(messages, topics, unreadable)
+    problems.sort(key=lambda p: (p.where.file, p.where.line, p.where.column))
+    errors = sum(p.severity == "error" for p in problems)
+    for p in problems:
+        print(p)
+    print(f"{len(topics)} topic file(s): {errors} error(s), {len(problems) - errors} warning(s)")
+    return 2 if errors else 0
+
+
+def cmd_explain(args) -> int:
+    bot = load_bot(args.content)
+    text = " ".join(args.text)
+    match = bot.understand(text)
+    lang, certain = bot.index.detect_language(text)
+    print(f"language: {lang} ({'certain' if certain else 'guess'}); threshold "
+          f"{bot.content.threshold}")
+    print(f"words: {' '.join(match.features) or '-'}")
+    for typed, fixed in match.corrections:
+        print(f"typo: {typed} -> {fixed}")
+    if match.unknown:
+        print(f"unknown: {' '.join(match.unknown)}")
+    if bot.index.is_referral(text):
+        print("referral trigger: yes")
+    for c in match.candidates:
+        print(f"{c.score:.3f}  {c.intent:20s} matched: {' '.join(c.matched)}")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from bot.evaluate import DEFAULT_EVAL_FILE, evaluate, load_questions
+    result = evaluate(load_bot(args.content), load_questions(Path(args.file or DEFAULT_EVAL_FILE)))
+    print(result.report())
+    return 0
+
+
+def cmd_topics(args) -> int:
+    bot = load_bot(args.content)
+    for topic in bot.content.topics:
+        aliases = ", ".join("/" + a for a in topic.aliases)
+        print(f"/{topic.command:14s} {topic.id:20s} {topic.texts['en'].title}"
+              + (f"  ({aliases})" if aliases else ""))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(prog="unhcr-bot", description="UNHCR Kazakhstan information bot")
+    parser.add_argument("--content", help="content folder (default: $CONTENT_DIR or ./content)")
+    sub = parser.add_subparsers(dest="command")
+    p = sub.add_parser("ask", help="answer one message, or one per stdin line")
+    p.add_argument("--lang", choices=["en", "ru", "kk"], help="the user's chosen language")
+    p.add_argument("--json", action="store_true", help="one JSON object per answer")
+    p.add_argument("text", nargs="*")
+    p.set_defaults(func=cmd_ask)
+    sub.add_parser("chat", help="interactive console chat").set_defaults(func=cmd_chat)
+    sub.add_parser("run", help="run the bot: polling with platform tokens set, else the console"
+                   ).set_defaults(func=cmd_run)
+    sub.add_parser("poll", help="Telegram long polling and Slack Socket Mode, from the environment"
+                   ).set_defaults(func=cmd_poll)
+    p = sub.add_parser("slack-manifest", help="print a Slack app manifest generated from content")
+    p.add_argument("--url", default="https://HOST", help="public base URL of the web process")
+    p.add_argument("--socket", action="store_true", help="a Socket Mode app (no request URLs)")
+    p.set_defaults(func=cmd_slack_manifest)
+    p = sub.add_parser("validate", help="check content, report every problem")
+    p.add_argument("dir", nargs="?")
+    p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("explain", help="top candidates for a text, with scores")
+    p.add_argument("text", nargs="+")
+    p.set_defaults(func=cmd_explain)
+    p = sub.add_parser("eval", help="accuracy on a labelled question file")
+    p.add_argument("file", nargs="?")
+    p.set_defaults(func=cmd_eval)
+    sub.add_parser("topics", help="list topics and commands").set_defaults(func=cmd_topics)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line."""
+    args = build_parser().parse_args(argv)
+    if not getattr(args, "func", None):
+        args = build_parser().parse_args(["chat"])
+    return args.func(args)

@@ -1,0 +1,10 @@
+"""Limits of the platforms and of the content, named once."""
+
+ANSWER_MAX_CHARS = 700  # an answer, with its as-of line: short enough to read on a phone
+TITLE_MAX_CHARS = 40  # a topic title must fit a button
+MIN_EXAMPLES = 8  # example questions per topic and language
+TELEGRAM_MESSAGE_MAX = 4096
+TELEGRAM_CALLBACK_DATA_MAX_BYTES = 64
+TELEGRAM_COMMAND_MAX = 32
+SLACK_SECTION_MAX = 3000
+SLACK_BLOCKS_MAX = 50

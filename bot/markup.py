@@ -1,0 +1,64 @@
+"""The small answer markup editors write: **bold**, `- ` bullets, [links](https://...)."""
+from __future__ import annotations
+
+import re
+
+from bot.message import Block, Span
+
+_INLINE = re.compile(r"\*\*(?P<bold>.+?)\*\*|\[(?P<label>[^\]]+)\]\((?P<url>https?://[^)\s]+)\)")
+_BULLET = re.compile(r"^\s*[-*•]\s+")
+
+
+def parse_markup(text: str) -> tuple[Block, ...]:
+    """Split an answer into paragraph and bullet blocks of styled spans."""
+    blocks: list[Block] = []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        lines: list[str] = []
+        for line in paragraph.splitlines():
+            if _BULLET.match(line):
+                if lines:
+                    blocks.append(Block(spans=parse_spans(" ".join(lines))))
+                    lines = []
+                blocks.append(Block(spans=parse_spans(_BULLET.sub("", line).strip()), bullet=True))
+            elif line.strip():
+                lines.append(line.strip())
+        if lines:
+            blocks.append(Block(spans=parse_spans(" ".join(lines))))
+    return tuple(blocks)
+
+
+def parse_spans(text: str) -> tuple[Span, ...]:
+    """Split one line of markup into plain, bold and link spans."""
+    spans: list[Span] = []
+    pos = 0
+    for m in _INLINE.finditer(text):
+        if m.start() > pos:
+            spans.append(Span(text=text[pos:m.start()]))
+        if m.group("bold") is not None:
+            spans.append(Span(text=m.group("bold"), bold=True))
+        else:
+            spans.append(Span(text=m.group("label"), link=m.group("url")))
+        pos = m.end()
+    if pos < len(text):
+        spans.append(Span(text=text[pos:]))
+    return tuple(spans)
+
+
+def plain_blocks(text: str) -> tuple[Block, ...]:
+    """Blocks holding `text` as it is, with no markup read from it (for user-facing notes)."""
+    return tuple(Block(spans=(Span(text=p.strip()),)) for p in re.split(r"\n\s*\n", text.strip())
+                 if p.strip())
+
+
+def plain_text(blocks: tuple[Block, ...]) -> str:
+    """Blocks as plain text: bullets with '•', links as 'label (url)'."""
+    out: list[str] = []
+    for block in blocks:
+        line = "".join(f"{s.text} ({s.link})" if s.link else s.text for s in block.spans)
+        if block.bullet:
+            line = "• " + line
+            if out and out[-1].startswith("• "):
+                out[-1] += "\n" + line
+                continue
+        out.append(line)
+    return "\n\n".join(out)

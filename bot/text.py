@@ -1,0 +1,145 @@
+"""Text normalisation, tokens, word features and language detection (en, ru, kk)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+# Kazakh letters typed on a Russian keyboard come out as their nearest Russian letter;
+# folding them lets "кенсе кайда" meet "кеңсе қайда".
+_FOLD = (("ё", "е"), ("ә", "а"), ("ғ", "г"), ("қ", "к"), ("ң", "н"), ("ө", "о"), ("ұ", "у"),
+         ("ү", "у"), ("һ", "х"), ("і", "и"), ("ї", "и"))
+KAZAKH_LETTERS = frozenset("әғқңөұүһі")
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_LATIN = re.compile(r"[a-z]")
+_CYRILLIC = re.compile(r"[а-я]")
+CYRILLIC_STEM = 5  # Russian and Kazakh words are compared by their first 5 letters
+_CYRILLIC_VOWELS = frozenset("аеиоуыэюяйь")
+_english = snowballstemmer.stemmer("english")
+
+# Function words and polite filler, dropped before matching: they carry no topic and, kept,
+# would let "what is the weather in almaty" look like a question about the office.
+STOPWORDS = frozenset("""
+a an the is are was were be been being am do does did doing have has had of in on at to for
+from by with about as into than then there this that these those it its it's i me my we our
+you your u he she they them their can could would should will shall may might must please pls
+plz tell say know let give show want need like just also any some and or but so if not no yes
+ok okay hey dear sir madam kindly maybe more most very really s t im i'm ive id too only
+here around even still already again ever every each other another such same own there's
+what's whats that's thats don't dont doesn't didn't isn't aren't wasn't can't cant won't
+wont would've anyone anybody someone somebody something anything thing things stuff
+actually currently now right exactly please advance regards
+и в во на с со по о об обо про а но или ли же бы ну это этот эта эти то та те тот мне меня
+мы нам вы вам вас ты тебе тебя я он она они их его ее у к ко для из от до за при над под
+пожалуйста подскажите скажите расскажите подскажи скажи расскажи можно могу можете хочу
+хотел хотела знать узнать есть был была было были будет вот там тут уже еще ещё очень
+дайте дай покажите покажи напишите напиши нужен нужна нужно нужны надо
+и й да нет не ни никакой никакого никакая никакие никаких такой такого такая такие таким
+такими таких такое какой какого какая какие каким какими каких какое который которая
+которые которых свой своя свои своего своей мой моя мои моего моей наш наша наши ваш
+ваша ваши весь вся все всех всем всё тоже также просто вообще именно здравствуйте
+жане мен мен пен бен да де та те ма ме ба бе па пе бар ма ба ол осы сол бул мына
+маган сизге сиз сен биз айтып айтыныз айтынызшы айтшы бериниз беринизши отинемин
+ше шы туралы жайлы жайында бойынша ушин гой еди
+""".split())
+
+
+def fold(text: str) -> str:
+    """Lowercase text with ё and the Kazakh letters folded to their Russian look-alikes."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    if not text.isascii():
+        for letter, plain in _FOLD:  # str.replace is several times faster than translate here
+            if letter in text:
+                text = text.replace(letter, plain)
+    return text
+
+
+def normalize(text: str) -> str:
+    """Lowercase, fold ё/е and Kazakh letters, and replace punctuation with spaces."""
+    return " ".join(_TOKEN.findall(fold(text)))
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised word tokens of `text`, with common abbreviations spelled out."""
+    words = _TOKEN.findall(fold(text))
+    if _ABBREVIATIONS.keys() & set(words):
+        words = [w2 for w in words for w2 in _ABBREVIATIONS.get(w, (w,))]
+    return words
+
+
+# Short forms people type for names the content spells out.
+_ABBREVIATIONS = {
+    "kz": ("kazakhstan",), "rk": ("kazakhstan",), "рк": ("республика", "казахстан"),
+    "кз": ("казахстан",), "кр": ("казакстан",),
+}
+
+
+@lru_cache(maxsize=65536)
+def feature(token: str) -> str:
+    """The comparable form of a normalised token: an English stem or a Cyrillic prefix."""
+    if token.isdigit():
+        return token
+    if _CYRILLIC.match(token):
+        # Case endings are mostly vowels: "глава/главу/главы" and "кеңсе/кеңсесі" all give
+        # the same feature once the prefix loses its trailing vowels.
+        stem = token[:CYRILLIC_STEM]
+        while len(stem) > 3 and stem[-1] in _CYRILLIC_VOWELS:
+            stem = stem[:-1]
+        return stem
+    if _LATIN.match(token):
+        return _english.stemWord(token)
+    return token
+
+
+def features(text: str) -> list[str]:
+    """Features of the words of `text`, in order (single letters dropped)."""
+    return features_of(tokens(text))
+
+
+def features_of(words: list[str]) -> list[str]:
+    """Features of already tokenised words (single letters dropped)."""
+    return [feature(t) for t in words if len(t) > 1 or t.isdigit()]
+
+
+STOP_FEATURES = frozenset(feature(w) for w in STOPWORDS)
+
+# Kazakh and Russian typed in Latin letters ("kense qaida", "gde ofis"): spelled back into
+# the folded Cyrillic the index uses. Digraphs first.
+_LATIN_DIGRAPHS = (("shch", "щ"), ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"),
+                   ("gh", "г"), ("ts", "ц"), ("ya", "я"), ("yu", "ю"), ("yo", "е"), ("ng", "н"))
+_LATIN_LETTERS = str.maketrans({
+    "a": "а", "b": "б", "c": "ц", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и",
+    "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "q": "к", "r": "р",
+    "s": "с", "t": "т", "u": "у", "v": "в", "w": "у", "x": "кс", "y": "ы", "z": "з",
+    "ä": "а", "ğ": "г", "ı": "ы", "ñ": "н", "ö": "о", "ū": "у", "ü": "у", "ş": "ш", "ç": "ч",
+})
+
+
+_VOWEL_I = re.compile(r"([aeouy])i(?![aeiouy])")  # "qai", "kaida": the i is й
+
+
+@lru_cache(maxsize=65536)
+def to_cyrillic(token: str) -> str:
+    """A Latin-letter token spelled in (folded) Cyrillic: 'qaida' -> 'кайда'."""
+    token = _VOWEL_I.sub(r"\1й", token)
+    for latin, cyr in _LATIN_DIGRAPHS:
+        token = token.replace(latin, cyr)
+    return token.translate(_LATIN_LETTERS)
+
+
+def script_counts(text: str) -> tuple[int, int, bool]:
+    """Latin letters, Cyrillic letters, and whether any letter is Kazakh-only."""
+    low = text.casefold()
+    latin = cyr = 0
+    kazakh = False
+    for ch in low:
+        if "a" <= ch <= "z":
+            latin += 1
+        elif "а" <= ch <= "я" or ch == "ё":
+            cyr += 1
+        elif ch in KAZAKH_LETTERS:
+            cyr += 1
+            kazakh = True
+    return latin, cyr, kazakh

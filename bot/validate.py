@@ -1,0 +1,316 @@
+"""Checks of the content files: every problem at once, with file, line and a hint."""
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date
+from typing import Any, Iterable
+
+from bot import limits
+from bot.markup import parse_markup, plain_text
+from bot.text import normalize
+from bot.yamlsrc import Document, Problem, Where
+
+TOPIC_KEYS = ("id", "command", "aliases", "related", "source", "as_of")
+TOPIC_LANG_KEYS = ("title", "examples", "keywords", "answer")
+MESSAGES_TOP_KEYS = ("settings", "languages", "messages", "intents", "referral")
+SETTINGS_KEYS = ("threshold", "default_language")
+MESSAGE_KEYS = (
+    "welcome", "privacy", "help", "menu", "fallback", "unknown_command", "greeting", "thanks",
+    "about_bot", "language_prompt", "language_set", "referral", "translation_missing", "as_of",
+    "source", "date_format", "months",
+)
+INTENT_KEYS = ("greeting", "thanks", "about_bot", "help")
+# Meta commands the bot handles itself; no topic may take them.
+RESERVED_COMMANDS = frozenset({"start", "help", "language", "lang", "menu", "topics", "privacy",
+                               "unhcr", "settings"})
+RESERVED_IDS = frozenset(INTENT_KEYS) | {"referral", "language", "fallback", "none"}
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+COMMAND_RE = re.compile(r"^[a-z0-9_]{1,%d}$" % limits.TELEGRAM_COMMAND_MAX)
+
+
+def validate_documents(messages: Document | None, topics: list[Document],
+                       unreadable_ids: Iterable[str] = ()) -> list[Problem]:
+    """Every problem in the parsed content files.
+
+    `unreadable_ids` are the ids (file stems) of topic files that did not parse: their
+    syntax error is already reported, so `related` naming them is not a second error.
+    """
+    out: list[Problem] = []
+    if messages is not None:
+        languages, default = _check_messages(messages, out)
+        footer_len = _footer_length(messages.data, languages)
+    else:
+        # messages.yaml is unreadable (already reported): accept the language sections the
+        # topics have rather than flag every one of them as an unknown key.
+        languages = sorted({k for d in topics if isinstance(d.data, dict) for k, v in d.data.items()
+                            if isinstance(v, dict) and re.fullmatch(r"[a-z]{2,3}", str(k))}) or ["en"]
+        default, footer_len = "en", 60
+    _check_topics(topics, languages, default, footer_len, set(unreadable_ids), out)
+    return out
+
+
+class _Report:
+    """Small helper that builds Problems for one document."""
+
+    def __init__(self, doc: Document, out: list[Problem]):
+        self.doc, self.out = doc, out
+
+    def error(self, path: Iterable[Any], message: str, hint: str = "") -> None:
+        self.out.append(Problem(self.doc.where(*path), message, hint, "error"))
+
+    def warning(self, path: Iterable[Any], message: str, hint: str = "") -> None:
+        self.out.append(Problem(self.doc.where(*path), message, hint, "warning"))
+
+    def unknown_keys(self, mapping: dict, allowed: Iterable[str], path: tuple) -> None:
+        allowed = list(allowed)
+        for key in mapping:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(allowed)
+                self.error(path + (key,), f"unknown key '{key}'", hint)
+
+    def duplicates(self) -> None:
+        for path, where in self.doc.duplicate_keys:
+            self.out.append(Problem(where, f"key '{path[-1]}' appears twice",
+                                    "keep one: YAML silently uses the last one"))
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def _check_messages(doc: Document, out: list[Problem]) -> tuple[list[str], str]:
+    r = _Report(doc, out)
+    r.duplicates()
+    data = doc.data
+    if not isinstance(data, dict):
+        r.error((), "messages.yaml must be a mapping of settings, languages, messages, ...")
+        return ["en"], "en"
+    r.unknown_keys(data, MESSAGES_TOP_KEYS, ())
+    langs = data.get("languages")
+    if not isinstance(langs, dict) or not langs:
+        r.error(("languages",), "'languages' is missing", "e.g. languages: {en: English, ru: Русский}")
+        languages = ["en"]
+    else:
+        languages = [str(k) for k in langs]
+        for code, name in langs.items():
+            if not re.fullmatch(r"[a-z]{2,3}", str(code)) or not _is_text(name):
+                r.error(("languages", code), f"bad language entry '{code}'",
+                        "a 2-3 letter code and the language's name, e.g. kk: Қазақша")
+    settings = data.get("settings")
+    default = "en"
+    if not isinstance(settings, dict):
+        r.error(("settings",), "'settings' is missing", "settings: {threshold: 0.5, default_language: en}")
+    else:
+        r.unknown_keys(settings, SETTINGS_KEYS, ("settings",))
+        t = settings.get("threshold")
+        if not isinstance(t, (int, float)) or isinstance(t, bool) or not 0 < t < 1:
+            r.error(("settings", "threshold"), "threshold must be a number between 0 and 1",
+                    "0.5 is a good start: higher declines more, lower guesses more")
+        default = str(settings.get("default_language", "en"))
+        if default not in languages:
+            r.error(("settings", "default_language"), f"default_language '{default}' is not in languages")
+    msgs = data.get("messages")
+    if not isinstance(msgs, dict):
+        r.error(("messages",), "'messages' is missing")
+    else:
+        r.unknown_keys(msgs, MESSAGE_KEYS, ("messages",))
+        for key in MESSAGE_KEYS:
+            if key not in msgs:
+                r.error(("messages",), f"message '{key}' is missing",
+                        f"add '{key}:' with a text for each of {', '.join(languages)}")
+                continue
+            _check_by_language(r, msgs[key], ("messages", key), languages, default,
+                               list_of=12 if key == "months" else None)
+    intents = data.get("intents") or {}
+    if not isinstance(intents, dict):
+        r.error(("intents",), "'intents' must be a mapping of intent -> language -> phrases")
+    else:
+        r.unknown_keys(intents, INTENT_KEYS, ("intents",))
+        for key, by_lang in intents.items():
+            _check_by_language(r, by_lang, ("intents", key), languages, default, list_of=0)
+    referral = data.get("referral")
+    if not isinstance(referral, dict) or "triggers" not in referral:
+        r.error(("referral",), "'referral: triggers:' is missing",
+                "list the words that must always lead to the referral text, per language")
+    else:
+        r.unknown_keys(referral, ("triggers",), ("referral",))
+        _check_by_language(r, referral["triggers"], ("referral", "triggers"), languages, default,
+                           list_of=0)
+    return languages, default
+
+
+def _check_by_language(r: _Report, value: Any, path: tuple, languages: list[str], default: str,
+                       list_of: int | None) -> None:
+    """A mapping language -> text (list_of None) or -> list of texts (exactly N if N > 0)."""
+    if not isinstance(value, dict):
+        r.error(path, f"'{path[-1]}' needs one entry per language: " + ", ".join(languages))
+        return
+    r.unknown_keys(value, languages, path)
+    for lang in languages:
+        item = value.get(lang)
+        if item is None:
+            if lang == default:
+                r.error(path, f"'{path[-1]}' has no '{lang}' (the default language)")
+            else:
+                r.warning(path, f"'{path[-1]}' has no '{lang}' text", "the bot falls back to "
+                          f"'{default}' for it")
+        elif list_of is None and not _is_text(item):
+            r.error(path + (lang,), "expected a non-empty text")
+        elif list_of is not None and (not isinstance(item, list)
+                                      or not all(_is_text(x) for x in item)
+                                      or (list_of and len(item) != list_of)):
+            want = f"{list_of} texts" if list_of else "texts"
+            r.error(path + (lang,), f"expected a list of {want}")
+
+
+def _footer_length(data: Any, languages: list[str]) -> int:
+    """The longest source + as-of line any language renders, without the source itself."""
+    try:
+        msgs = data["messages"]
+        longest = 0
+        for lang in languages:
+            months = msgs["months"][lang]
+            date_text = msgs["date_format"][lang].format(day=25, month=max(months, key=len), year=2016)
+            line = msgs["source"][lang].format(source="") + " · " + msgs["as_of"][lang].format(
+                date=date_text)
+            longest = max(longest, len(line))
+        return longest
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError):
+        return 60
+
+
+def _check_topics(docs: list[Document], languages: list[str], default: str, footer_len: int,
+                  unreadable: set[str], out: list[Problem]) -> None:
+    ids: dict[str, Where] = {}
+    commands: dict[str, tuple[str, Where]] = {}
+    examples: dict[str, tuple[str, Where]] = {}
+    related: list[tuple[_Report, int, str]] = []
+    for doc in docs:
+        r = _Report(doc, out)
+        r.duplicates()
+        d = doc.data
+        if not isinstance(d, dict):
+            r.error((), "a topic file must be a mapping with id, command, ... and one section "
+                        "per language", "see content/README.md")
+            continue
+        r.unknown_keys(d, TOPIC_KEYS + tuple(languages), ())
+        topic_id = d.get("id")
+        if not _is_text(topic_id) or not ID_RE.match(str(topic_id)):
+            r.error(("id",), "'id' is missing or not lowercase letters, digits and '-'",
+                    "e.g. id: almaty-process")
+            topic_id = doc.file
+        elif topic_id in RESERVED_IDS:
+            r.error(("id",), f"id '{topic_id}' is reserved for the bot's own intents")
+        elif topic_id in ids:
+            first = ids[topic_id]
+            r.error(("id",), f"id '{topic_id}' is also used in {first.file}:{first.line}",
+                    "each topic needs its own id")
+        else:
+            ids[topic_id] = doc.where("id")
+        _check_commands(r, d, str(topic_id), commands)
+        for i, rel in enumerate(d.get("related") or []):
+            related.append((r, i, str(rel)))
+        if not isinstance(d.get("related", []), list):
+            r.error(("related",), "'related' must be a list of topic ids")
+        if not _is_text(d.get("source")):
+            r.error(("source",) if "source" in d else (), "'source' is missing",
+                    "name the paragraph(s) of the source document, e.g. source: \"¶3\"")
+        as_of = d.get("as_of")
+        if not isinstance(as_of, date):
+            r.error(("as_of",) if "as_of" in d else (), "'as_of' is missing or not a date",
+                    "write the date the facts are from as YYYY-MM-DD, e.g. as_of: 2016-03-25")
+        for lang in languages:
+            section = d.get(lang)
+            if section is None:
+                if lang == default:
+                    r.error((), f"the '{lang}' section is missing (the default language)")
+                else:
+                    r.warning((), f"the '{lang}' section is missing",
+                              f"'{lang}' readers get the '{default}' answer with a note")
+                continue
+            footer = footer_len + len(str(d.get("source", "")))
+            _check_topic_language(r, section, lang, str(topic_id), footer, examples)
+    for r, i, rel in related:
+        if rel not in ids and rel not in unreadable:
+            close = difflib.get_close_matches(rel, list(ids), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "use the id of another topic file"
+            r.error(("related", i), f"related topic '{rel}' does not exist", hint)
+
+
+def _check_commands(r: _Report, d: dict, topic_id: str, seen: dict) -> None:
+    words = [(("command",), d.get("command"))]
+    aliases = d.get("aliases") or []
+    if not isinstance(aliases, list):
+        r.error(("aliases",), "'aliases' must be a list of commands")
+        aliases = []
+    words += [(("aliases", i), a) for i, a in enumerate(aliases)]
+    for path, word in words:
+        if word is None and path == ("command",):
+            r.error((), "'command' is missing", "the /command for this topic, e.g. command: office")
+            continue
+        word = str(word)
+        if not COMMAND_RE.match(word):
+            r.error(path, f"command '{word}' is not valid",
+                    "1-32 characters of lowercase a-z, 0-9 and _ (Telegram's rule)")
+        elif word in RESERVED_COMMANDS:
+            r.error(path, f"command '/{word}' is reserved for the bot itself")
+        elif word in seen and seen[word][0] != topic_id:
+            other, where = seen[word]
+            r.error(path, f"command '/{word}' is also used by topic '{other}' "
+                          f"({where.file}:{where.line})", "each command opens one topic")
+        else:
+            seen[word] = (topic_id, r.doc.where(*path))
+
+
+def _check_topic_language(r: _Report, section: Any, lang: str, topic_id: str, footer_len: int,
+                          seen_examples: dict) -> None:
+    if not isinstance(section, dict):
+        r.error((lang,), f"'{lang}' must hold title, examples, keywords and answer")
+        return
+    r.unknown_keys(section, TOPIC_LANG_KEYS, (lang,))
+    title = section.get("title")
+    if not _is_text(title):
+        r.error((lang,), f"'{lang}.title' is missing", "a short name for buttons and menus")
+    elif len(title) > limits.TITLE_MAX_CHARS:
+        r.warning((lang, "title"), f"title is {len(title)} characters",
+                  f"keep it under {limits.TITLE_MAX_CHARS} so it fits a button")
+    answer = section.get("answer")
+    if not _is_text(answer):
+        r.error((lang,), f"'{lang}.answer' is missing")
+    else:
+        # Counted as a reader sees it: title, answer, then the source and as-of line.
+        size = len(str(title or "")) + 2 + len(plain_text(parse_markup(answer))) + 2 + footer_len
+        if size > limits.ANSWER_MAX_CHARS:
+            r.error((lang, "answer"), f"answer is too long: {size} characters with the title "
+                    "and the source/as-of line",
+                    f"shorten it to {limits.ANSWER_MAX_CHARS}, or split the topic in two")
+        for url in re.findall(r"\]\(([^)]*)\)", answer):
+            if not re.match(r"https?://", url):
+                r.error((lang, "answer"), f"link '{url}' is not a web address",
+                        "write links as [text](https://...)")
+    examples = section.get("examples")
+    if not isinstance(examples, list) or not all(_is_text(x) for x in examples):
+        r.error((lang, "examples") if "examples" in section else (lang,),
+                f"'{lang}.examples' must be a list of questions")
+        examples = []
+    elif len(examples) < limits.MIN_EXAMPLES:
+        r.warning((lang, "examples"), f"only {len(examples)} example questions",
+                  f"give at least {limits.MIN_EXAMPLES}, as people really ask: the bot learns from them")
+    for i, ex in enumerate(examples):
+        key = " ".join(normalize(ex).split())
+        where = r.doc.where(lang, "examples", i)
+        if key in seen_examples:
+            other, first = seen_examples[key]
+            if other == topic_id:
+                r.warning((lang, "examples", i), f"example '{ex}' is listed twice")
+            else:
+                r.error((lang, "examples", i), f"example '{ex}' is also under topic '{other}' "
+                        f"({first.file}:{first.line})", "an example question belongs to one topic")
+        else:
+            seen_examples[key] = (topic_id, where)
+    keywords = section.get("keywords")
+    if keywords is not None and (not isinstance(keywords, list)
+                                 or not all(_is_text(x) for x in keywords)):
+        r.error((lang, "keywords"), "'keywords' must be a list of words or phrases")

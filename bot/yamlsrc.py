@@ -1,0 +1,133 @@
+"""YAML reading that remembers where each value stands, for error reports."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:  # the C loader is several times faster; pure Python is the fallback
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+Path_ = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Where:
+    """A position in a file: 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or doubtful) in the content."""
+
+    where: Where
+    message: str
+    hint: str = ""
+    severity: str = "error"  # or "warning"
+
+    def __str__(self) -> str:
+        w = self.where
+        text = f"{w.file}:{w.line}:{w.column}: {self.severity}: {self.message}"
+        return f"{text}\n    hint: {self.hint}" if self.hint else text
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed YAML file: its data and the position of every key and item."""
+
+    file: str
+    data: Any
+    positions: dict[Path_, Where]
+    duplicate_keys: tuple[tuple[Path_, Where], ...]
+
+    def where(self, *path: Any) -> Where:
+        """The position of the value at `path`, or of its nearest parent."""
+        p: Path_ = tuple(path)
+        while p not in self.positions and p:
+            p = p[:-1]
+        return self.positions.get(p, Where(self.file, 1, 1))
+
+
+class YamlError(Exception):
+    """A file that is not valid YAML."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def read_yaml(path: Path, display: str | None = None) -> Document:
+    """Parse one YAML file; raise YamlError with the position of a syntax error."""
+    name = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise YamlError(Problem(Where(name, 1, 1), f"file is not UTF-8 ({e.reason})",
+                                "save the file as UTF-8")) from None
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            positions: dict[Path_, Where] = {}
+            dups: list[tuple[Path_, Where]] = []
+            data = _build(node, (), name, positions, dups, loader) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+        problem = str(e.problem or e)
+        if "\t" in source_line[:max(col, 1)] or "\t" in problem:
+            problem += " (a tab character)"
+        raise YamlError(Problem(Where(name, line, col), f"YAML syntax: {problem}",
+                                _syntax_hint(problem))) from None
+    except yaml.YAMLError as e:
+        raise YamlError(Problem(Where(name, 1, 1), f"YAML error: {e}")) from None
+    return Document(name, data, positions, tuple(dups))
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _build(node: yaml.Node, path: Path_, name: str, out: dict, dups: list, loader) -> Any:
+    """The Python value of `node`, recording where it and everything inside it stand."""
+    out[path] = Where(name, node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        value: dict = {}
+        for key_node, value_node in node.value:
+            key = _build(key_node, path + ("<key>",), name, {}, dups, loader)
+            child = path + (key,)
+            if key in value:
+                dups.append((child, Where(name, key_node.start_mark.line + 1,
+                                          key_node.start_mark.column + 1)))
+            value[key] = _build(value_node, child, name, out, dups, loader)
+            # A key's own position beats its value's: errors point at the key line.
+            out[child] = Where(name, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        return value
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, path + (i,), name, out, dups, loader)
+                for i, item in enumerate(node.value)]
+    if node.tag == _STR_TAG:
+        return node.value  # the common case, without the constructor's overhead
+    return loader.construct_object(node, deep=True)
+
+
+def _syntax_hint(problem: str) -> str:
+    if "tab" in problem:
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return "a value containing ': ' must be quoted, or put under `|` on its own lines"
+    if "could not find expected ':'" in problem or "expected <block end>" in problem:
+        return "check the indentation: keys of one mapping start in the same column"
+    if "found character" in problem:
+        return "quote the value (some characters such as ` @ and % cannot start a plain value)"
+    return "check quotes and indentation around this line"

@@ -1,0 +1,62 @@
+"""Shared fixtures: the bot on the shipped content, and a message factory."""
+from __future__ import annotations
+
+import pytest
+
+from bot.answer import Bot
+from bot.content import load_content
+from bot.message import Message
+
+
+@pytest.fixture(scope="session")
+def content():
+    """The shipped content, loaded once."""
+    return load_content()
+
+
+@pytest.fixture(scope="session")
+def bot(content):
+    """A bot over the shipped content, with no adapter."""
+    return Bot(content)
+
+
+def msg(text: str, **kw) -> Message:
+    """A console message with `text`."""
+    return Message(text=text, **kw)
+
+
+_LOOPBACK = ("127.", "::1", "localhost")
+
+
+@pytest.fixture(autouse=True)
+def no_internet(monkeypatch):
+    """Any connection to a host other than this machine fails the test, loudly."""
+    import socket
+
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
+
+    def guard(address):
+        host = address[0] if isinstance(address, tuple) else str(address)
+        if isinstance(host, bytes):
+            host = host.decode()
+        if not (isinstance(address, (str, bytes)) or str(host).startswith(_LOOPBACK)):
+            pytest.fail(f"test tried to reach the network: {address!r}")
+
+    def connect(self, address):
+        guard(address)
+        return real_connect(self, address)
+
+    def connect_ex(self, address):
+        guard(address)
+        return real_connect_ex(self, address)
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host is not None and not str(host).startswith(_LOOPBACK):
+            pytest.fail(f"test tried to resolve {host!r}: requests to the internet are not allowed")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)

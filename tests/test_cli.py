@@ -1,0 +1,79 @@
+"""The command line, run as a user runs it: `python -m bot ...` in a subprocess."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, input=stdin,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_ask_json_office_names_almaty():
+    out = run("ask", "--json", stdin="/office\n")
+    assert out.returncode == 0, out.stderr
+    answer = json.loads(out.stdout)
+    assert answer["intent"] == "office" and answer["lang"] == "en"
+    assert "Almaty" in answer["text"] and answer["score"] == 1.0
+    assert set(answer) >= {"text", "intent", "lang", "score", "suggestions"}
+    assert answer["suggestions"] and all(isinstance(s, str) for s in answer["suggestions"])
+
+
+def test_ask_json_russian_question_answers_1950_in_russian():
+    answer = json.loads(run("ask", "--json", stdin="когда создали УВКБ\n").stdout)
+    assert answer["intent"] == "history" and answer["lang"] == "ru"
+    assert "1950" in answer["text"] and "По состоянию на 25 марта 2016" in answer["text"]
+
+
+def test_ask_reads_one_message_per_line_and_answers_each_on_one_line():
+    out = run("ask", "--json", stdin="/office\nwhat is the weather in almaty\nсәлем\n")
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [a["intent"] for a in lines] == ["office", None, "greeting"]
+    assert lines[2]["lang"] == "kk"
+    plain = run("ask", stdin="/office\n/history\n").stdout.splitlines()
+    assert len(plain) == 2 and "Almaty" in plain[0] and "1950" in plain[1]
+
+
+def test_ask_with_text_argument_and_lang():
+    out = run("ask", "--lang", "kk", "/office")
+    assert "Алматы" in out.stdout and out.returncode == 0
+
+
+def test_explain_shows_candidates_with_scores():
+    out = run("explain", "who heads the office in almaty").stdout
+    lines = [line for line in out.splitlines() if line[:1].isdigit()]
+    assert 1 <= len(lines) <= 3 and "head" in lines[0]
+
+
+def test_topics_lists_every_command():
+    out = run("topics").stdout
+    for command in ("/office", "/history", "/law", "/process"):
+        assert command in out
+
+
+def test_eval_reports_each_language():
+    out = run("eval").stdout
+    assert all(line in out for line in ("en:", "ru:", "kk:", "out of scope declined"))
+
+
+def test_chat_switches_language(tmp_path):
+    out = run("chat", stdin="/language ru\n/office\n").stdout
+    assert "Алматы" in out and "По состоянию на" in out
+
+
+def test_bot_refuses_to_start_on_invalid_content(tmp_path):
+    broken = tmp_path / "content"
+    shutil.copytree(ROOT / "content", broken)
+    path = broken / "topics" / "office.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("command: office", "comand: office"),
+                    encoding="utf-8")
+    out = run("--content", str(broken), "ask", "/office")
+    assert out.returncode == 2
+    assert "office.yaml:3:1" in out.stderr and "did you mean 'command'" in out.stderr
+    assert out.stdout == ""

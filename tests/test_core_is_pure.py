@@ -1,0 +1,39 @@
+"""The core stays pure: no platform, web or network imports in bot/."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+FORBIDDEN = {"telegram", "slack_bolt", "slack_sdk", "starlette", "uvicorn", "httpx", "aiohttp",
+             "requests", "urllib", "socket", "http", "redis", "adapters"}
+CORE = Path(__file__).resolve().parent.parent / "bot"
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_core_imports_no_platform_web_or_network_library():
+    offenders = {p.name: imported_modules(p) & FORBIDDEN for p in CORE.glob("*.py")}
+    # `python -m bot chat/poll/serve` starts adapters: the CLI alone may name them, and only
+    # lazily, inside those commands, so that importing the core never loads a platform.
+    offenders["cli.py"] -= {"adapters"}
+    assert not any(offenders.values()), offenders
+
+
+def test_importing_the_core_loads_no_platform_library():
+    import subprocess
+    import sys
+    platforms = FORBIDDEN - {"urllib", "http", "socket"}  # the stdlib imports these itself
+    code = ("import sys, bot.cli, bot.answer; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in %r))" % (platforms,))
+    out = subprocess.run([sys.executable, "-c", code], cwd=CORE.parent, capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == "[]"

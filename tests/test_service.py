@@ -1,0 +1,49 @@
+"""The service every adapter uses: stored language choices and de-duplication."""
+from __future__ import annotations
+
+import pytest
+
+from bot.message import Message
+from bot.service import Service
+from bot.state import MemoryState
+
+
+@pytest.fixture
+def service(bot):
+    return Service(bot, MemoryState(secret=b"k" * 32))
+
+
+async def test_language_choice_is_kept_per_user(service):
+    await service.handle(Message(text="/language kk", platform="telegram", user_id="1"))
+    reply = await service.handle(Message(text="/office", platform="telegram", user_id="1"))
+    assert reply.lang == "kk" and "Алматы" in reply.blocks[0].plain
+    other = await service.handle(Message(text="/office", platform="telegram", user_id="2"))
+    assert other.lang == "en"
+    same_id_elsewhere = await service.handle(Message(text="/office", platform="slack", user_id="1"))
+    assert same_id_elsewhere.lang == "en"
+
+
+async def test_text_language_still_wins_over_the_stored_choice(service):
+    await service.handle(Message(text="/language ru", platform="telegram", user_id="1"))
+    reply = await service.handle(Message(text="кеңсе қайда", platform="telegram", user_id="1"))
+    assert reply.lang == "kk" and reply.intent == "office"
+
+
+async def test_state_keeps_no_raw_user_ids(service):
+    await service.handle(Message(text="/language ru", platform="telegram", user_id="424242"))
+    assert "424242" not in repr(service.state.__dict__)
+
+
+async def test_duplicate_deliveries_are_recognised(service):
+    assert await service.first_time("slack", "Ev123")
+    assert not await service.first_time("slack", "Ev123")
+    assert await service.first_time("telegram", "Ev123")
+
+
+async def test_swap_serves_new_content_from_the_next_message(service, bot):
+    from dataclasses import replace
+    from bot.answer import Bot
+    strict = Bot(replace(bot.content, threshold=0.99))
+    assert (await service.handle(Message(text="where is the unhcr office in almaty"))).intent == "office"
+    service.swap(strict)
+    assert (await service.handle(Message(text="unhcr office almaty pls"))).kind == "decline"
