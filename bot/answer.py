@@ -20,6 +20,8 @@ _LANGUAGE_WORDS = {
     "kk": {"kazakh", "kazak", "kk", "kaz", "қазақша", "қазақ тілі", "казахский", "по казахски",
            "қазақ"},
 }
+# Commands the core answers itself; topic commands come from the content.
+META_COMMANDS = ("start", "help", "menu", "topics", "privacy", "language", "lang")
 META_REPLIES = {"greeting": "greeting", "thanks": "thanks", "about_bot": "about_bot",
                 "help": "help"}
 
@@ -55,8 +57,7 @@ class Bot:
         if message.slash_text:
             first, _, rest = text.partition(" ")
             word = first.lstrip("/").lower()
-            if word in self.commands or word in ("help", "start", "language", "lang", "menu",
-                                                 "topics", "privacy"):
+            if word in self.commands or word in META_COMMANDS:
                 return self._command(word, rest.strip(), message)
             if not text:
                 return self._help(self._fixed_language(message), "help")

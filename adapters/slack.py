@@ -1,0 +1,227 @@
+"""Slack: a Bolt app that turns slash commands, mentions, DMs and button taps into Messages."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import secrets
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack_manifest import MAIN_COMMAND, build_manifest, slash_commands
+from adapters.slack_render import (SHARE_ACTION, parse_button_value, render_blocks,
+                                   render_home)
+from bot.message import Message, Reply
+from bot.service import Service
+
+__all__ = ["SlackConfig", "SlackConfigError", "build_app", "build_manifest", "handle_http",
+           "run_socket_mode"]
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+DEFAULT_API_URL = "https://slack.com/api/"
+_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+_LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")  # <url|label>, <url>, <#C123|general>
+
+
+class SlackConfigError(ValueError):
+    """A Slack setting is missing; the message names the variable, never a value."""
+
+
+@dataclass(frozen=True)
+class SlackConfig:
+    """What the Slack adapter needs from the environment; secrets stay out of repr."""
+
+    bot_token: str = field(repr=False)
+    signing_secret: str = field(default="", repr=False)  # HTTP mode only
+    app_token: str = field(default="", repr=False)  # Socket Mode only
+    api_url: str = DEFAULT_API_URL
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> SlackConfig:
+        """Read SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN and SLACK_API_URL."""
+        env = os.environ if environ is None else environ
+        bot_token = env.get("SLACK_BOT_TOKEN", "").strip()
+        signing_secret = env.get("SLACK_SIGNING_SECRET", "").strip()
+        app_token = env.get("SLACK_APP_TOKEN", "").strip()
+        if not bot_token:
+            raise SlackConfigError("SLACK_BOT_TOKEN is not set")
+        if not signing_secret and not app_token:
+            raise SlackConfigError("set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN "
+                                   "(Socket Mode)")
+        api_url = env.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL
+        if not api_url.endswith("/"):
+            api_url += "/"  # the SDK joins method names onto it
+        return cls(bot_token=bot_token, signing_secret=signing_secret, app_token=app_token,
+                   api_url=api_url)
+
+
+def build_app(service: Service, config: SlackConfig) -> AsyncApp:
+    """The Bolt app: every listener acks first, then asks the core and sends its reply."""
+    client = AsyncWebClient(token=config.bot_token, base_url=config.api_url)
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler())  # waits for Retry-After
+    # Without a signing secret (Socket Mode) no HTTP request may verify: use one nobody knows.
+    app = AsyncApp(client=client, signing_secret=config.signing_secret or secrets.token_hex(32),
+                   name="unhcr-kz-bot")
+    names = [c.name for c in slash_commands(service.bot.content)]
+
+    @app.command(re.compile("^/(?:" + "|".join(map(re.escape, names)) + ")$"))
+    async def on_command(ack, command, respond):
+        await ack()
+        reply = await service.handle(command_message(command))
+        await respond(response_type="ephemeral", **render_blocks(reply, shareable=True))
+
+    @app.event("app_mention")
+    async def on_mention(ack, body, event, client):
+        await ack()
+        if event.get("bot_id") or not await _first_delivery(service, body):
+            return
+        reply = await service.handle(event_message(event))
+        await client.chat_postMessage(channel=event["channel"],
+                                      thread_ts=event.get("thread_ts") or event["ts"],
+                                      **render_blocks(reply))
+
+    @app.event("message")
+    async def on_message(ack, body, event, client, context):
+        await ack()
+        if not is_user_dm(event, context.bot_user_id) or not await _first_delivery(service, body):
+            return
+        reply = await service.handle(event_message(event))
+        await client.chat_postMessage(channel=event["channel"], thread_ts=event.get("thread_ts"),
+                                      **render_blocks(reply))
+
+    @app.event("app_home_opened")
+    async def on_home(ack, body, event, client):
+        await ack()
+        if event.get("tab") != "home" or not await _first_delivery(service, body):
+            return
+        reply = await service.handle(Message(text="/start", platform=PLATFORM,
+                                             user_id=event["user"]))
+        await client.views_publish(user_id=event["user"], view=render_home(reply))
+
+    @app.action(re.compile(r"^(?:topic|language):"))
+    async def on_choice(ack, body, action, respond, client):
+        await ack()
+        reply = await _choice_reply(service, body, action)
+        if reply is not None:
+            await _answer_tap(body, reply, respond, client)
+
+    @app.action(SHARE_ACTION)
+    async def on_share(ack, body, action, respond):
+        await ack()
+        reply = await _choice_reply(service, body, action)
+        if reply is not None:
+            await respond(response_type="in_channel", replace_original=False,
+                          **render_blocks(reply))
+
+    return app
+
+
+# -- translations in ---------------------------------------------------------------------
+def command_message(command: Mapping) -> Message:
+    """A slash command as a Message: `/unhcr <text>` as slash text, `/office` as itself."""
+    name = command["command"].lstrip("/")
+    text = from_slack_text(command.get("text", ""))
+    if name == MAIN_COMMAND:
+        return Message(text=text, platform=PLATFORM, chat_id=command.get("channel_id", ""),
+                       user_id=command.get("user_id", ""), slash_text=True)
+    return Message(text=f"/{name} {text}".strip(), platform=PLATFORM,
+                   chat_id=command.get("channel_id", ""), user_id=command.get("user_id", ""))
+
+
+def event_message(event: Mapping) -> Message:
+    """A mention or DM event as a Message, without the <@bot> mention."""
+    return Message(text=from_slack_text(event.get("text", "")), platform=PLATFORM,
+                   chat_id=event.get("channel", ""), user_id=event.get("user", ""))
+
+
+def from_slack_text(text: str) -> str:
+    """Slack's message text as typed: mentions dropped, links as their labels, &<> unescaped."""
+    text = _MENTION.sub(" ", text)
+    text = _LINK.sub(lambda m: (m.group(2) or m.group(1)).lstrip("#"), text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return " ".join(text.split())
+
+
+def is_user_dm(event: Mapping, bot_user_id: str | None) -> bool:
+    """True for a person's new message in a DM with the bot: not an edit, a bot, or our own."""
+    return (event.get("channel_type") == "im" and not event.get("subtype")
+            and not event.get("bot_id") and bool(event.get("user"))
+            and event.get("user") != bot_user_id)
+
+
+async def _first_delivery(service: Service, body: Mapping) -> bool:
+    # Slack retries an event it thinks went unanswered, with the same event_id.
+    event_id = body.get("event_id")
+    return not event_id or await service.first_time(PLATFORM, event_id)
+
+
+async def _choice_reply(service: Service, body: Mapping, action: Mapping) -> Reply | None:
+    """The reply to a tapped button: the same as typing the command it stands for."""
+    parsed = parse_button_value(action.get("value", ""))
+    if parsed is None:
+        log.warning("ignored a Slack button with an unknown value")
+        return None
+    kind, value, lang = parsed
+    if kind == "language":
+        text = f"/language {value}"
+    else:
+        topic = service.bot.content.topic(value)
+        text = f"/{topic.command}" if topic else "/help"  # gone after a content reload
+    channel = (body.get("channel") or {}).get("id", "")
+    return await service.handle(Message(text=text, platform=PLATFORM, chat_id=channel,
+                                        user_id=(body.get("user") or {}).get("id", ""),
+                                        preferred_lang=lang if kind == "topic" else None))
+
+
+async def _answer_tap(body: Mapping, reply: Reply, respond, client) -> None:
+    """Answer where the button was: privately under a slash answer, else in its conversation."""
+    container = body.get("container") or {}
+    if container.get("type") == "message" and container.get("is_ephemeral"):
+        await respond(response_type="ephemeral", replace_original=False,
+                      **render_blocks(reply, shareable=True))
+    elif container.get("type") == "message":
+        channel = container["channel_id"]
+        thread_ts = (body.get("message") or {}).get("thread_ts")
+        if not thread_ts and not channel.startswith("D"):  # in a channel, keep to a thread
+            thread_ts = container.get("message_ts")
+        await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **render_blocks(reply))
+    else:  # the Home tab: answer in the app's Messages tab
+        await client.chat_postMessage(channel=body["user"]["id"], **render_blocks(reply))
+
+
+# -- transports --------------------------------------------------------------------------
+async def handle_http(app: AsyncApp, body: bytes,
+                      headers: Mapping[str, str]) -> tuple[int, dict[str, str], str]:
+    """One request from Slack through Bolt, which checks the signature: status, headers, body."""
+    try:
+        request = AsyncBoltRequest(body=body.decode("utf-8", errors="replace"),
+                                   headers={k.lower(): v for k, v in headers.items()})
+    except ValueError:  # a body that is neither JSON nor a form
+        return 400, {"content-type": "text/plain;charset=utf-8"}, "bad request"
+    response = await app.async_dispatch(request)
+    return response.status, response.first_headers(), response.body
+
+
+async def run_socket_mode(service: Service, stop: asyncio.Event) -> None:
+    """Answer Slack over Socket Mode (no public URL needed) until `stop` is set."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    config = SlackConfig.from_env()
+    if not config.app_token:
+        raise SlackConfigError("SLACK_APP_TOKEN is not set")
+    handler = AsyncSocketModeHandler(build_app(service, config), config.app_token)
+    # The SDK retries a failed connection forever: do it aside, so that `stop` always stops.
+    connecting = asyncio.create_task(handler.connect_async())
+    try:
+        await stop.wait()
+    finally:
+        connecting.cancel()
+        await handler.close_async()

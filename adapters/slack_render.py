@@ -1,0 +1,169 @@
+"""A Reply as Slack Block Kit: mrkdwn sections, a header, the as-of line and buttons."""
+from __future__ import annotations
+
+import json
+import re
+
+from bot.limits import SLACK_BLOCKS_MAX, SLACK_SECTION_MAX
+from bot.message import Block, Choice, Reply
+from bot.render import render_plain
+
+HOME_BLOCKS_MAX = 100  # a Home tab view holds twice as many blocks as a message
+HEADER_MAX = 150  # header block text, plain_text
+BUTTON_TEXT_MAX = 75
+BUTTON_VALUE_MAX = 2000
+BUTTONS_PER_ACTIONS = 25  # elements in one actions block
+FALLBACK_TEXT_MAX = 3000  # the notification text: the blocks carry the whole answer
+SHARE_ACTION = "share"
+# Button labels the content does not (yet) provide, in each content language.
+SHARE_LABELS = {"en": "Share in channel", "ru": "Поделиться в канале", "kk": "Арнада бөлісу"}
+_TOKEN = re.compile(r"<[^>]*>|&[a-z]+;|\s+|[^\s<&]+|[<&]")  # a split never cuts one of these
+
+
+def escape(text: str) -> str:
+    """Text safe inside mrkdwn: Slack's three control characters escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render_blocks(reply: Reply, *, shareable: bool = False) -> dict:
+    """A message payload: `text` (the notification fallback) and at most 50 `blocks`."""
+    top = [_context(reply.note)] if reply.note else []
+    if reply.title:
+        top.append(_header(reply.title))
+    bottom = [_context(reply.footer)] if reply.footer else []
+    bottom += _buttons(reply.choices, reply.lang) + _buttons(reply.menu, reply.lang)
+    if shareable and is_shareable(reply):
+        bottom.append(_share_button(reply))
+    sections = _sections(reply.blocks, SLACK_BLOCKS_MAX - len(top) - len(bottom))
+    return {"text": fallback_text(reply), "blocks": top + sections + bottom}
+
+
+def render_home(reply: Reply) -> dict:
+    """A Home tab view: the reply's text, then its topic menu as buttons."""
+    buttons = _buttons(reply.menu, reply.lang)
+    sections = _sections(reply.blocks, HOME_BLOCKS_MAX - len(buttons))
+    return {"type": "home", "blocks": sections + buttons}
+
+
+def fallback_text(reply: Reply) -> str:
+    """The plain text Slack shows in notifications, escaped and bounded."""
+    text = escape(render_plain(reply))
+    if len(text) > FALLBACK_TEXT_MAX:  # cut, without leaving half an "&amp;" behind
+        text = re.sub(r"&[a-z]*$", "", text[:FALLBACK_TEXT_MAX - 1]) + "…"
+    return text
+
+
+def is_shareable(reply: Reply) -> bool:
+    """True for a topic's answer, which a button can rebuild from its id and language."""
+    return reply.kind == "answer" and bool(reply.intent)
+
+
+def button_value(kind: str, value: str, lang: str) -> str:
+    """What a button carries: enough to ask the core for the same reply again."""
+    encoded = json.dumps({"kind": kind, "value": value, "lang": lang}, ensure_ascii=False)
+    if len(encoded) > BUTTON_VALUE_MAX:
+        raise ValueError(f"button value longer than {BUTTON_VALUE_MAX} characters: {value[:40]!r}")
+    return encoded
+
+
+def parse_button_value(value: str) -> tuple[str, str, str] | None:
+    """(kind, value, lang) from a button's value; None when it is not one of ours."""
+    try:
+        data = json.loads(value)
+        return str(data["kind"]), str(data["value"]), str(data["lang"])
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+# -- blocks ------------------------------------------------------------------------------
+def _header(title: str) -> dict:
+    if len(title) > HEADER_MAX:
+        title = title[:HEADER_MAX - 1] + "…"
+    return {"type": "header", "text": {"type": "plain_text", "text": title, "emoji": True}}
+
+
+def _context(text: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(escape(text))}]}
+
+
+def _section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _buttons(choices: tuple[Choice, ...], lang: str) -> list[dict]:
+    elements = [_button(c.label, f"{c.kind}:{c.value}", button_value(c.kind, c.value, lang))
+                for c in choices]
+    return [{"type": "actions", "elements": elements[i:i + BUTTONS_PER_ACTIONS]}
+            for i in range(0, len(elements), BUTTONS_PER_ACTIONS)]
+
+
+def _share_button(reply: Reply) -> dict:
+    label = SHARE_LABELS.get(reply.lang, SHARE_LABELS["en"])
+    button = _button(label, SHARE_ACTION, button_value("topic", reply.intent or "", reply.lang))
+    return {"type": "actions", "elements": [button]}
+
+
+def _button(label: str, action_id: str, value: str) -> dict:
+    if len(label) > BUTTON_TEXT_MAX:
+        label = label[:BUTTON_TEXT_MAX - 1] + "…"
+    return {"type": "button", "text": {"type": "plain_text", "text": label, "emoji": True},
+            "action_id": action_id, "value": value}
+
+
+# -- text --------------------------------------------------------------------------------
+def mrkdwn(block: Block) -> str:
+    """One paragraph or bullet in mrkdwn: *bold*, <url|label>, "• " bullets."""
+    parts = []
+    for span in block.spans:
+        text = escape(span.text)
+        if span.link:
+            url = escape(span.link).replace("|", "%7C")
+            text = f"<{url}|{text}>"
+        if span.bold:
+            text = _bold(text)
+        parts.append(text)
+    line = "".join(parts)
+    return "• " + line if block.bullet else line
+
+
+def _bold(text: str) -> str:
+    # mrkdwn bold needs the asterisks against the words, not against spaces.
+    core = text.strip()
+    if not core:
+        return text
+    start = text.index(core)
+    return f"{text[:start]}*{core}*{text[start + len(core):]}"
+
+
+def _sections(blocks: tuple[Block, ...], budget: int) -> list[dict]:
+    """Paragraphs packed into sections of at most 3000 characters, at most `budget` of them."""
+    chunks: list[str] = []
+    previous: Block | None = None
+    for block in blocks:
+        line = mrkdwn(block)
+        joiner = "\n" if previous and previous.bullet and block.bullet else "\n\n"
+        previous = block
+        if chunks and len(chunks[-1]) + len(joiner) + len(line) <= SLACK_SECTION_MAX:
+            chunks[-1] += joiner + line
+        else:
+            chunks.extend(_split(line))
+    if len(chunks) > budget:
+        chunks = chunks[:max(budget, 1)]
+        if len(chunks[-1]) + 2 <= SLACK_SECTION_MAX:
+            chunks[-1] += " …"
+    return [_section(c) for c in chunks if c.strip()]
+
+
+def _split(line: str) -> list[str]:
+    """A line longer than a section, cut between words (never inside a link or an entity)."""
+    chunks = [""]
+    for token in _TOKEN.findall(line):
+        if chunks[-1] and len(chunks[-1]) + len(token) > SLACK_SECTION_MAX:
+            chunks.append("")
+        chunks[-1] += token
+    return [_cut(c.strip()) for c in chunks if c.strip()]
+
+
+def _cut(text: str) -> str:
+    # The last guard: a single token (a huge link) longer than a section.
+    return text if len(text) <= SLACK_SECTION_MAX else text[:SLACK_SECTION_MAX - 1] + "…"

@@ -1,0 +1,276 @@
+"""Telegram: updates in as core Messages, Replies out as HTML messages with buttons.
+
+Long polling (`poll`) and webhooks (`process_webhook`) share one Application.
+"""
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import os
+import re
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
+from typing import AsyncIterator, Mapping
+
+from telegram import Bot as TelegramBot
+from telegram import BotCommand, CallbackQuery, Update
+from telegram import Message as TelegramMessage
+from telegram.constants import ChatType, MessageEntityType
+from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
+from telegram.ext import (AIORateLimiter, Application, ApplicationHandlerStop,
+                          CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler,
+                          TypeHandler, filters)
+
+from adapters.telegram_render import LANGUAGE_BUTTON, NO_PREVIEW, TOPIC_BUTTON, render
+from bot.answer import META_COMMANDS
+from bot.content import Content
+from bot.message import Message, Reply
+from bot.service import Service
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_RETRIES = 5  # a 429 waits retry_after and tries again; an answer is never dropped for it
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+MENU_DESCRIPTIONS = {  # the menu entries that are not topics, in each language
+    "language": {"en": "Change the language", "ru": "Сменить язык", "kk": "Тілді өзгерту"},
+    "help": {"en": "Show the menu", "ru": "Показать меню", "kk": "Мәзірді көрсету"},
+    "start": {"en": "Welcome and privacy", "ru": "Приветствие и конфиденциальность",
+              "kk": "Сәлемдесу және құпиялылық"},
+}
+COMMANDS_MAX = 100
+DESCRIPTION_MAX = 256
+_COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_BUTTON_VALUE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+_SERVICE = "service"  # the Service, kept in application.bot_data for the handlers
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    """How to reach the Bot API; the token and secret never show in a repr."""
+
+    token: str = field(repr=False)
+    api_url: str = DEFAULT_API_URL
+    webhook_secret: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> TelegramConfig:
+        """Read TELEGRAM_TOKEN, TELEGRAM_API_URL and TELEGRAM_WEBHOOK_SECRET."""
+        token = environ.get("TELEGRAM_TOKEN", "").strip()
+        if not token:
+            raise ValueError("TELEGRAM_TOKEN is not set")
+        secret = environ.get("TELEGRAM_WEBHOOK_SECRET") or None
+        if secret is not None and not _SECRET.fullmatch(secret):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of "
+                             "A-Z, a-z, 0-9, '_' and '-'")
+        api_url = (environ.get("TELEGRAM_API_URL") or DEFAULT_API_URL).rstrip("/")
+        return cls(token=token, api_url=api_url, webhook_secret=secret)
+
+
+def build_application(service: Service, config: TelegramConfig, *,
+                      updater: bool = True) -> Application:
+    """The Application with handlers generated from the content; no updater for webhooks."""
+    _keep_secrets_out_of_logs()
+    builder = (Application.builder().token(config.token).base_url(config.api_url)
+               .rate_limiter(AIORateLimiter(max_retries=MAX_RETRIES)).post_init(_post_init))
+    if not updater:
+        builder = builder.updater(None)
+    application = builder.build()
+    application.bot_data[_SERVICE] = service
+    commands = sorted({*service.bot.commands, *META_COMMANDS})
+    application.add_handler(TypeHandler(Update, drop_duplicates), group=-1)
+    application.add_handler(CommandHandler(commands, on_message, filters.UpdateType.MESSAGE))
+    # Unknown commands in groups may be another bot's; in private chats the core answers them.
+    application.add_handler(MessageHandler(
+        filters.UpdateType.MESSAGE & ~(filters.ChatType.GROUPS & filters.COMMAND), on_message))
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_error_handler(on_error)
+    return application
+
+
+# -- translation ---------------------------------------------------------------------------
+def to_message(update: Update) -> Message | None:
+    """The core's Message for an update the bot answers; None for every other update."""
+    if update.callback_query:
+        return _button_message(update.callback_query)
+    message = update.message  # edited messages and channel posts are not answered
+    if message is None or message.from_user is None:
+        return None
+    private = message.chat.type == ChatType.PRIVATE
+    if message.text is None:  # a sticker, photo, ...: the core answers empty text with help
+        return _message(message, "") if private else None
+    bot = message.get_bot()
+    if not private and not _addressed_to(bot, message):
+        return None
+    return _message(message, _mention(bot.username).sub(" ", message.text).strip())
+
+
+def _message(message: TelegramMessage, text: str) -> Message:
+    user = message.from_user
+    return Message(text=text, platform=PLATFORM, chat_id=str(message.chat.id),
+                   user_id=str(user.id), platform_lang=user.language_code)
+
+
+def _addressed_to(bot: TelegramBot, message: TelegramMessage) -> bool:
+    """In a group: a command not for another bot, a mention, or a reply to this bot."""
+    entities = message.entities
+    if entities and entities[0].type == MessageEntityType.BOT_COMMAND and entities[0].offset == 0:
+        command = message.text[:entities[0].length]
+        _, at, name = command.partition("@")
+        return not at or name.lower() == bot.username.lower()
+    replied = message.reply_to_message
+    if replied and replied.from_user and replied.from_user.id == bot.id:
+        return True
+    return bool(_mention(bot.username).search(message.text))
+
+
+def _mention(username: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w@/])@{re.escape(username)}(?!\w)", re.IGNORECASE)
+
+
+def _button_message(query: CallbackQuery) -> Message | None:
+    """A button tap as the command it stands for: "/office", or "/language ru"."""
+    kind, _, rest = (query.data or "").partition(":")
+    value, _, lang = rest.partition(":")
+    if query.message is None or not _BUTTON_VALUE.fullmatch(value):
+        return None
+    if kind == TOPIC_BUTTON:
+        text = f"/{value}"
+    elif kind == LANGUAGE_BUTTON:
+        text = f"/language {value}"
+    else:
+        return None
+    user = query.from_user
+    # A topic button answers in the language of its own label, not a guess from elsewhere.
+    return Message(text=text, platform=PLATFORM, chat_id=str(query.message.chat.id),
+                   user_id=str(user.id), platform_lang=user.language_code,
+                   preferred_lang=lang if _BUTTON_VALUE.fullmatch(lang) else None)
+
+
+# -- handlers ------------------------------------------------------------------------------
+async def drop_duplicates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop an update already handled (Telegram re-delivers webhooks it got no 2xx for)."""
+    if not await _service(context).first_time(PLATFORM, str(update.update_id)):
+        raise ApplicationHandlerStop
+
+
+async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a message through the core."""
+    message = to_message(update)
+    if message is not None:
+        reply = await _service(context).handle(message)
+        await send(context.bot, update.effective_chat.id, reply)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Acknowledge a button tap, then answer it as the command it stands for."""
+    with suppress(BadRequest):  # too old to acknowledge: still answer the tap
+        await update.callback_query.answer()
+    await on_message(update, context)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log a failed update by its kind of error only: no text, no user or chat ids."""
+    if isinstance(context.error, Forbidden):
+        log.info("the bot was blocked or removed from a chat; answer skipped")
+    else:
+        log.error("%s while handling an update", type(context.error).__name__,
+                  exc_info=context.error)
+
+
+async def send(bot: TelegramBot, chat_id: str | int, reply: Reply) -> None:
+    """Send a reply as one or more messages."""
+    for out in render(reply):
+        await bot.send_message(chat_id=chat_id, text=out.text, parse_mode=out.parse_mode,
+                               reply_markup=out.reply_markup, link_preview_options=NO_PREVIEW)
+
+
+def _service(context: ContextTypes.DEFAULT_TYPE) -> Service:
+    return context.bot_data[_SERVICE]
+
+
+# -- command menu --------------------------------------------------------------------------
+async def publish_commands(bot: TelegramBot, content: Content) -> None:
+    """Set the command menu for the default scope and for each content language."""
+    await bot.set_my_commands(menu_commands(content, content.default_language))
+    for lang in content.languages:
+        await bot.set_my_commands(menu_commands(content, lang), language_code=lang)
+
+
+def menu_commands(content: Content, lang: str) -> list[BotCommand]:
+    """Each topic's command with its title in `lang`, then language, help and start."""
+    entries = [(t.command, t.text(lang, content.default_language)[0].title)
+               for t in content.topics]
+    entries += [(name, texts.get(lang) or texts["en"]) for name, texts in MENU_DESCRIPTIONS.items()]
+    return [BotCommand(name, description[:DESCRIPTION_MAX]) for name, description in entries
+            if _COMMAND_NAME.fullmatch(name)][:COMMANDS_MAX]
+
+
+async def _post_init(application: Application) -> None:
+    try:
+        await publish_commands(application.bot, application.bot_data[_SERVICE].bot.content)
+    except TelegramError as e:  # the bot still answers without a menu
+        log.warning("could not publish the command menu (%s)", type(e).__name__)
+
+
+# -- running -------------------------------------------------------------------------------
+@asynccontextmanager
+async def running(application: Application) -> AsyncIterator[Application]:
+    """Initialize, publish the menu (post_init) and start; stop and shut down in reverse."""
+    try:
+        await application.initialize()
+    except InvalidToken:
+        # PTB's own message quotes the token.
+        raise InvalidToken("Telegram rejected TELEGRAM_TOKEN") from None
+    try:
+        if application.post_init:
+            await application.post_init(application)
+        await application.start()
+        try:
+            yield application
+        finally:
+            await application.stop()
+    finally:
+        await application.shutdown()
+
+
+async def poll(service: Service, stop: asyncio.Event) -> None:
+    """Long polling inside the running event loop until `stop` is set."""
+    application = build_application(service, TelegramConfig.from_env())
+    async with running(application):
+        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        log.info("polling for updates")
+        try:
+            await stop.wait()
+        finally:
+            await application.updater.stop()
+
+
+async def process_webhook(application: Application, body: bytes, headers: Mapping[str, str],
+                          secret: str | None) -> int:
+    """Queue one webhook delivery for the started application; the HTTP status to return."""
+    given = next((v for k, v in headers.items() if k.lower() == SECRET_HEADER.lower()), None)
+    if not secret or given is None or not hmac.compare_digest(given.encode(), secret.encode()):
+        return 403
+    try:
+        data = json.loads(body)
+        update = Update.de_json(data, application.bot) if isinstance(data, dict) else None
+    except (ValueError, TypeError, KeyError, AttributeError):
+        update = None
+    if update is None:
+        return 400
+    await application.update_queue.put(update)
+    return 200
+
+
+def _keep_secrets_out_of_logs() -> None:
+    """httpx logs each request URL, which holds the token; PTB's debug log holds message text."""
+    for name, floor in (("httpx", logging.WARNING), ("httpcore", logging.WARNING),
+                        ("telegram", logging.INFO)):
+        logger = logging.getLogger(name)
+        logger.setLevel(max(floor, logger.getEffectiveLevel()))

@@ -1,0 +1,160 @@
+"""A core Reply as Telegram messages: escaped HTML, split to fit, with an inline keyboard."""
+from __future__ import annotations
+
+import html
+import logging
+import re
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.constants import ParseMode
+
+from bot.limits import TELEGRAM_CALLBACK_DATA_MAX_BYTES, TELEGRAM_MESSAGE_MAX
+from bot.message import Choice, Reply, Span
+
+log = logging.getLogger(__name__)
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+TOPIC_BUTTON = "t"  # callback data "t:<command>:<lang>": open a topic in the buttons' language
+LANGUAGE_BUTTON = "l"  # callback data "l:<code>": switch to that language
+PAIR_LABEL_MAX = 20  # two buttons share a row when both labels are this short (a phone's width)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class OutgoingText:
+    """One sendMessage call's worth of a reply."""
+
+    text: str
+    parse_mode: str = ParseMode.HTML
+    reply_markup: InlineKeyboardMarkup | None = None
+
+
+def render(reply: Reply) -> list[OutgoingText]:
+    """The reply as one or more HTML messages; the keyboard goes on the last one."""
+    chunks = split_message(paragraphs(reply))
+    markup = keyboard(reply)
+    return [OutgoingText(text=chunk, reply_markup=markup if i == len(chunks) - 1 else None)
+            for i, chunk in enumerate(chunks)]
+
+
+def paragraphs(reply: Reply) -> list[str]:
+    """Note, bold title, answer blocks (a run of bullets stays one paragraph), quiet footer."""
+    out: list[str] = []
+    if reply.note:
+        out.append(_escape(reply.note))
+    if reply.title:
+        out.append(f"<b>{_escape(reply.title)}</b>")
+    for i, block in enumerate(reply.blocks):
+        line = render_spans(block.spans)
+        if not block.bullet:
+            out.append(line)
+        elif i and reply.blocks[i - 1].bullet:
+            out[-1] += "\n• " + line
+        else:
+            out.append("• " + line)
+    if reply.footer:
+        out.append(f"<i>{_escape(reply.footer)}</i>")
+    return [p for p in out if p]
+
+
+def render_spans(spans: tuple[Span, ...]) -> str:
+    """Spans as HTML, every piece of text and every URL escaped."""
+    out = []
+    for span in spans:
+        text = _escape(span.text)
+        if span.link:
+            text = f'<a href="{html.escape(span.link, quote=True)}">{text}</a>'
+        if span.bold:
+            text = f"<b>{text}</b>"
+        out.append(text)
+    return "".join(out)
+
+
+def split_message(parts: list[str], limit: int = TELEGRAM_MESSAGE_MAX) -> list[str]:
+    """Join paragraphs into messages of at most `limit`, breaking only between paragraphs."""
+    chunks: list[str] = []
+    current = ""
+    for part in parts:
+        for piece in _fit(part, limit):
+            joined = f"{current}\n\n{piece}" if current else piece
+            if telegram_length(joined) <= limit:
+                current = joined
+            else:
+                chunks.append(current)
+                current = piece
+    if current:
+        chunks.append(current)
+    return chunks or [""]
+
+
+def _fit(part: str, limit: int) -> list[str]:
+    """A paragraph that fits, else its lines; a line too long alone loses its markup to fit."""
+    if telegram_length(part) <= limit:
+        return [part]
+    pieces: list[str] = []
+    for line in part.split("\n"):
+        if telegram_length(line) <= limit:
+            pieces.append(line)
+            continue
+        piece = ""
+        for char in html.unescape(_TAG.sub("", line)):
+            if telegram_length(piece + _escape(char)) > limit:
+                pieces.append(piece)
+                piece = ""
+            piece += _escape(char)
+        pieces.append(piece)
+    return pieces
+
+
+def _escape(text: str) -> str:
+    """Text for Telegram HTML: <, > and & escaped (quotes matter only inside attributes)."""
+    return html.escape(text, quote=False)
+
+
+def telegram_length(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units); of the HTML source, to be safe."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """Related topics and the menu as buttons, one or two a row; the languages on a row."""
+    topics: dict[str, Choice] = {}
+    for choice in (*reply.choices, *reply.menu):
+        if choice.kind == "topic":
+            topics.setdefault(choice.value, choice)
+    rows: list[list[InlineKeyboardButton]] = []
+    for button in _buttons(topics.values(), reply.lang):
+        if rows and len(rows[-1]) == 1 and _pairs(rows[-1][0]) and _pairs(button):
+            rows[-1].append(button)
+        else:
+            rows.append([button])
+    languages = _buttons((c for c in reply.choices if c.kind == "language"), reply.lang)
+    if languages:
+        rows.append(languages)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _buttons(choices, lang: str) -> list[InlineKeyboardButton]:
+    out = []
+    for choice in choices:
+        data = callback_data(choice, lang)
+        if data:
+            out.append(InlineKeyboardButton(choice.label, callback_data=data))
+    return out
+
+
+def _pairs(button: InlineKeyboardButton) -> bool:
+    return len(button.text) <= PAIR_LABEL_MAX
+
+
+def callback_data(choice: Choice, lang: str) -> str | None:
+    """The short callback data for a button, or None (and a warning) when it would not fit."""
+    if choice.kind == "topic":
+        data = f"{TOPIC_BUTTON}:{choice.command}:{lang}"
+    else:
+        data = f"{LANGUAGE_BUTTON}:{choice.value}"
+    if len(data.encode()) > TELEGRAM_CALLBACK_DATA_MAX_BYTES:
+        log.warning("button dropped: callback data over %d bytes", TELEGRAM_CALLBACK_DATA_MAX_BYTES)
+        return None
+    return data

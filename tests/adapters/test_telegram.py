@@ -1,0 +1,321 @@
+"""The Telegram adapter: real python-telegram-bot, a fake Bot API on 127.0.0.1."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+from telegram import Update
+from telegram.error import InvalidToken
+
+from adapters.telegram import (TelegramConfig, build_application, process_webhook,
+                               publish_commands, running, to_message)
+from adapters.telegram_render import render
+from bot.message import Block, Message, Reply, Span
+from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, make_update
+
+ROOT = Path(__file__).resolve().parents[2]
+GROUP_ID = -1001234567890
+USER_ID = 424242
+
+
+async def deliver(app, update: dict) -> None:
+    """Hand one update to the application and wait until it is handled."""
+    await app.process_update(Update.de_json(update, app.bot))
+
+
+def buttons(sent: dict) -> list[dict]:
+    """Every inline button of a sent message, row by row."""
+    return [b for row in sent["reply_markup"]["inline_keyboard"] for b in row]
+
+
+# -- private chats -------------------------------------------------------------------------
+async def test_private_office_command(telegram_app, telegram_api):
+    await deliver(telegram_app, make_update("private_command"))
+    [sent] = telegram_api.sent()
+    assert sent["chat_id"] == USER_ID
+    assert sent["parse_mode"] == "HTML"
+    assert sent["link_preview_options"] == {"is_disabled": True}
+    assert sent["text"].startswith("<b>UNHCR office in Kazakhstan</b>\n\n")
+    assert "is in <b>Almaty</b>" in sent["text"]
+    assert sent["text"].endswith("<i>Source: UNHCR in Kazakhstan, ¶3 · As of 25 March 2016</i>")
+    assert [b["text"] for b in buttons(sent)] == [
+        "Countries covered in Central Asia", "Head of the UNHCR Office", "Contacts"]
+    assert [b["callback_data"] for b in buttons(sent)] == [
+        "t:region:en", "t:head:en", "t:contacts:en"]
+    assert all(len(b["callback_data"].encode()) <= 64 for b in buttons(sent))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("где находится офис УВКБ?", "находится в <b>Алматы</b>"),
+    ("бжкб кеңсесі қайда", "<b>Алматыда</b> орналасқан"),
+    ("where is the unhcr office?", "is in <b>Almaty</b>"),
+])
+async def test_free_text_in_three_languages(telegram_app, telegram_api, text, expected):
+    await deliver(telegram_app, make_update("private_text", text=text))
+    [sent] = telegram_api.sent()
+    assert expected in sent["text"]
+
+
+async def test_telegram_language_is_only_a_hint(telegram_app, telegram_api):
+    await deliver(telegram_app, make_update("private_text", text="где находится офис УВКБ?",
+                                            language_code="kk"))
+    [sent] = telegram_api.sent()
+    assert sent["text"].startswith("<b>Офис УВКБ ООН в Казахстане</b>")
+    assert all(b["callback_data"].endswith(":ru") for b in buttons(sent))
+
+
+async def test_start_and_deep_link(telegram_app, telegram_api, content):
+    await deliver(telegram_app, make_update("private_command", text="/start"))
+    await deliver(telegram_app, make_update("private_command", text="/start office"))
+    welcome, office = telegram_api.sent()
+    assert "automated information bot" in welcome["text"] and "personal details" in welcome["text"]
+    menu = welcome["reply_markup"]["inline_keyboard"]
+    assert [b["callback_data"] for row in menu for b in row] == [
+        f"t:{t.command}:en" for t in content.topics]
+    assert all(1 <= len(row) <= 2 for row in menu)
+    assert all(len(b["callback_data"].encode()) <= 64 for row in menu for b in row)
+    assert "is in <b>Almaty</b>" in office["text"]
+
+
+async def test_language_buttons_then_a_command_in_the_chosen_language(telegram_app, telegram_api):
+    await deliver(telegram_app, make_update("private_command", text="/language"))
+    [prompt] = telegram_api.sent()
+    assert [(b["text"], b["callback_data"]) for b in buttons(prompt)] == [
+        ("English", "l:en"), ("Русский", "l:ru"), ("Қазақша", "l:kk")]
+    await deliver(telegram_app, make_update("callback_query", data="l:kk"))
+    await deliver(telegram_app, make_update("private_command", text="/office"))
+    _, chosen, office = telegram_api.sent()
+    assert telegram_api.sent("answerCallbackQuery") == [{"callback_query_id": "4382bfdwdsb323b2d9"}]
+    assert chosen["text"] == "Мен қазақ тілінде жауап беремін."
+    assert "<b>Алматыда</b>" in office["text"]
+
+
+async def test_related_topic_button(telegram_app, telegram_api):
+    await deliver(telegram_app, make_update("callback_query"))
+    await deliver(telegram_app, make_update("callback_query", data="t:region:ru"))
+    assert len(telegram_api.sent("answerCallbackQuery")) == 2
+    english, russian = telegram_api.sent()
+    assert english["chat_id"] == USER_ID
+    assert english["text"].startswith("<b>Countries covered in Central Asia</b>")
+    assert russian["text"].startswith("<b>Страны Центральной Азии</b>")
+
+
+async def test_forged_button_is_acknowledged_and_ignored(telegram_app, telegram_api):
+    await deliver(telegram_app, make_update("callback_query", data="x:<script>"))
+    assert len(telegram_api.sent("answerCallbackQuery")) == 1
+    assert telegram_api.sent() == []
+
+
+@pytest.mark.parametrize("fixture", ["sticker", "photo"])
+async def test_non_text_in_private_gets_the_help(telegram_app, telegram_api, fixture):
+    await deliver(telegram_app, make_update(fixture))
+    [sent] = telegram_api.sent()
+    assert "/language" in sent["text"] and sent["reply_markup"]["inline_keyboard"]
+
+
+async def test_edited_message_is_ignored(telegram_app, telegram_api, caplog):
+    await deliver(telegram_app, make_update("edited_message"))
+    assert telegram_api.sent() == []
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+async def test_a_redelivered_update_is_answered_once(telegram_app, telegram_api):
+    update = make_update("private_command")
+    await deliver(telegram_app, update)
+    await deliver(telegram_app, update)
+    assert len(telegram_api.sent()) == 1
+
+
+# -- groups --------------------------------------------------------------------------------
+async def test_group_command_with_this_bots_name(telegram_app, telegram_api):
+    await deliver(telegram_app, make_update("group_command"))
+    [sent] = telegram_api.sent()
+    assert sent["chat_id"] == GROUP_ID and "<b>Алматы</b>" in sent["text"]
+
+
+@pytest.mark.parametrize("text", ["/office@OtherBot", "/unknown", "где находится офис УВКБ?"])
+async def test_group_chatter_is_not_answered(telegram_app, telegram_api, text):
+    await deliver(telegram_app, make_update("group_text", text=text))
+    assert telegram_api.sent() == []
+
+
+@pytest.mark.parametrize("fixture", ["group_mention", "group_reply"])
+async def test_group_mention_or_reply_is_answered(telegram_app, telegram_api, fixture):
+    await deliver(telegram_app, make_update(fixture))
+    [sent] = telegram_api.sent()
+    assert sent["chat_id"] == GROUP_ID and "<b>Алматы</b>" in sent["text"]
+
+
+async def test_to_message_strips_the_mention_and_passes_the_language_hint(telegram_app):
+    message = to_message(Update.de_json(make_update("group_mention"), telegram_app.bot))
+    assert message == Message(text="где находится офис УВКБ?", platform="telegram",
+                              chat_id=str(GROUP_ID), user_id="515151", platform_lang="ru")
+    for fixture in ("group_text", "edited_message"):
+        assert to_message(Update.de_json(make_update(fixture), telegram_app.bot)) is None
+
+
+async def test_sticker_in_a_group_is_ignored(telegram_app, telegram_api):
+    update = make_update("sticker")
+    update["message"]["chat"] = {"id": GROUP_ID, "title": "Volunteers", "type": "supergroup"}
+    await deliver(telegram_app, update)
+    assert telegram_api.sent() == []
+
+
+# -- errors from Telegram ------------------------------------------------------------------
+# PTB 22.8 warns about its own use of RetryAfter.retry_after while building the error.
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_flood_control_delays_the_answer_and_never_drops_it(telegram_app, telegram_api):
+    telegram_api.fail_once("sendMessage", status=429, retry_after=1)
+    await deliver(telegram_app, make_update("private_command"))
+    calls = [c for c in telegram_api.calls if c.method == "sendMessage"]
+    assert [c.status for c in calls] == [429, 200]
+    assert calls[1].at - calls[0].at >= 1.0
+    assert len(telegram_api.sent()) == 1
+
+
+async def test_blocked_user_is_logged_without_id_or_text(telegram_app, telegram_api, caplog):
+    caplog.set_level(logging.DEBUG)
+    telegram_api.fail_once("sendMessage", status=403)
+    await deliver(telegram_app, make_update("private_text", text="where is the unhcr office?"))
+    assert telegram_api.sent() == []
+    assert "blocked" in caplog.text
+    assert str(USER_ID) not in caplog.text and "unhcr office" not in caplog.text
+
+
+async def test_rejected_token_is_not_echoed(telegram_service, telegram_config, telegram_api):
+    telegram_api.fail_once("getMe", status=401)
+    with pytest.raises(InvalidToken) as error:
+        async with running(build_application(telegram_service, telegram_config, updater=False)):
+            pass
+    assert TOKEN not in str(error.value) and TOKEN not in repr(error.value)
+
+
+# -- webhooks ------------------------------------------------------------------------------
+def _body(update: dict) -> bytes:
+    return json.dumps(update).encode()
+
+
+@pytest.mark.parametrize("headers, secret", [
+    ({"X-Telegram-Bot-Api-Secret-Token": "wrong"}, WEBHOOK_SECRET),
+    ({}, WEBHOOK_SECRET),
+    ({"X-Telegram-Bot-Api-Secret-Token": ""}, None),
+])
+async def test_webhook_refuses_a_wrong_or_missing_secret(telegram_app, telegram_api, headers,
+                                                         secret):
+    status = await process_webhook(telegram_app, _body(make_update("private_command")), headers,
+                                   secret)
+    await asyncio.sleep(0.2)
+    assert status == 403 and telegram_api.sent() == []
+
+
+async def test_webhook_refuses_malformed_json(telegram_app, telegram_api):
+    headers = {"x-telegram-bot-api-secret-token": WEBHOOK_SECRET}
+    for body in (b"{not json", b"null", b"[]", b'{"message": 1}'):
+        assert await process_webhook(telegram_app, body, headers, WEBHOOK_SECRET) == 400
+    assert telegram_api.sent() == []
+
+
+async def test_webhook_delivery_is_answered_once(telegram_app, telegram_api):
+    headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+    body = _body(make_update("private_command"))
+    assert await process_webhook(telegram_app, body, headers, WEBHOOK_SECRET) == 200
+    assert await process_webhook(telegram_app, body, headers, WEBHOOK_SECRET) == 200
+    [sent] = await telegram_api.wait_for("sendMessage")
+    await asyncio.sleep(0.2)
+    assert len(telegram_api.sent()) == 1 and "Almaty" in sent["text"]
+
+
+# -- command menu --------------------------------------------------------------------------
+async def test_command_menus_for_each_language(telegram_app, telegram_api, content):
+    first = telegram_api.sent("setMyCommands")
+    assert [call.get("language_code") for call in first] == [None, "en", "ru", "kk"]
+    names = [t.command for t in content.topics] + ["language", "help", "start"]
+    for call in first:
+        assert [c["command"] for c in call["commands"]] == names
+    russian = {c["command"]: c["description"] for c in first[2]["commands"]}
+    assert russian["office"] == "Офис УВКБ ООН в Казахстане"
+    assert russian["language"] == "Сменить язык"
+    assert first[0]["commands"] == first[1]["commands"]
+    await publish_commands(telegram_app.bot, content)
+    assert telegram_api.sent("setMyCommands")[4:] == first
+
+
+# -- configuration -------------------------------------------------------------------------
+def test_config_from_env():
+    config = TelegramConfig.from_env({"TELEGRAM_TOKEN": "42:SECRET-token",
+                                      "TELEGRAM_WEBHOOK_SECRET": "abc_DEF-123"})
+    assert config.api_url == "https://api.telegram.org/bot"
+    assert config.webhook_secret == "abc_DEF-123"
+    assert "SECRET-token" not in repr(config) and "abc_DEF" not in repr(config)
+    with pytest.raises(ValueError, match="TELEGRAM_TOKEN"):
+        TelegramConfig.from_env({})
+
+
+def test_malformed_webhook_secret_is_named_not_echoed():
+    with pytest.raises(ValueError, match="TELEGRAM_WEBHOOK_SECRET") as error:
+        TelegramConfig.from_env({"TELEGRAM_TOKEN": "42:x", "TELEGRAM_WEBHOOK_SECRET": "no spaces!"})
+    assert "no spaces" not in str(error.value)
+
+
+# -- rendering -----------------------------------------------------------------------------
+def test_render_escapes_every_dynamic_piece():
+    reply = Reply(lang="en", kind="answer", title="A <b> & C's", note="Not <yet>", footer="S & T",
+                  blocks=(Block(spans=(Span(text="x < y", bold=True),
+                                       Span(text="doc", link='https://e.org/?a=1&b="2"'))),
+                          Block(spans=(Span(text="one"),), bullet=True),
+                          Block(spans=(Span(text="two"),), bullet=True)))
+    [out] = render(reply)
+    assert out.text == ('Not &lt;yet&gt;\n\n<b>A &lt;b&gt; &amp; C\'s</b>\n\n<b>x &lt; y</b>'
+                        '<a href="https://e.org/?a=1&amp;b=&quot;2&quot;">doc</a>\n\n'
+                        '• one\n• two\n\n<i>S &amp; T</i>')
+    assert out.reply_markup is None
+
+
+def test_long_replies_split_between_paragraphs():
+    paragraph = Block(spans=(Span(text="word " * 150, bold=True),))
+    huge = Block(spans=(Span(text="é" * 5000),))
+    reply = Reply(lang="en", kind="answer", blocks=(paragraph,) * 12 + (huge,), footer="end")
+    outs = render(reply)
+    assert len(outs) > 2 and all(len(o.text) <= 4096 for o in outs)
+    for out in outs:
+        assert out.text.count("<b>") == out.text.count("</b>")
+        assert not out.text.startswith("\n") and not out.text.endswith("\n")
+    assert "".join(o.text for o in outs).count("é") == 5000
+
+
+# -- the process ---------------------------------------------------------------------------
+async def test_python_m_bot_poll(telegram_api):
+    """`python -m bot poll` answers commands, free text and taps, then stops on SIGTERM."""
+    for update in (make_update("private_command"),
+                   make_update("private_command", text="/history"),
+                   make_update("private_text", text="where is the unhcr office?"),
+                   make_update("private_text", text="где находится офис УВКБ?"),
+                   make_update("private_text", text="бжкб кеңсесі қайда"),
+                   make_update("callback_query", data="t:head:en")):
+        telegram_api.queue_update(update)
+    env = {"PATH": os.environ.get("PATH", ""), "TELEGRAM_TOKEN": TOKEN, "LOG_LEVEL": "DEBUG",
+           "TELEGRAM_API_URL": telegram_api.base_url}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "poll", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        sent = await telegram_api.wait_for("sendMessage", count=6, timeout=8)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 5)
+    assert process.returncode == 0, stderr.decode()
+    texts = [s["text"] for s in sent]
+    assert "<b>Almaty</b>" in texts[0] and texts[1].startswith("<b>About UNHCR: history</b>")
+    assert "<b>Almaty</b>" in texts[2] and "<b>Алматы</b>" in texts[3]
+    assert "<b>Алматыда</b>" in texts[4] and texts[5].startswith("<b>Head of the UNHCR Office</b>")
+    assert len(telegram_api.sent("answerCallbackQuery")) == 1
+    assert [c.get("language_code") for c in telegram_api.sent("setMyCommands")] == [
+        None, "en", "ru", "kk"]
+    log = stderr.decode()
+    assert TOKEN not in log and str(USER_ID) not in log and "офис" not in log
