@@ -30,7 +30,8 @@ async def _chat(service: Service, stdin: TextIO, stdout: TextIO) -> int:
             return 0
         if line.strip():
             reply = await service.handle(to_message(line.strip()))
-            print("\n" + render_plain(reply), file=stdout, flush=True)
+            if reply is not None:
+                print("\n" + render_plain(reply), file=stdout, flush=True)
 
 
 def to_message(text: str) -> Message:

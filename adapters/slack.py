@@ -76,7 +76,8 @@ def build_app(service: Service, config: SlackConfig) -> AsyncApp:
     async def on_command(ack, command, respond):
         await ack()
         reply = await service.handle(command_message(command))
-        await respond(response_type="ephemeral", **render_blocks(reply, shareable=True))
+        if reply is not None:  # None: over the rate limit, already told once
+            await respond(response_type="ephemeral", **render_blocks(reply, shareable=True))
 
     @app.event("app_mention")
     async def on_mention(ack, body, event, client):
@@ -84,9 +85,10 @@ def build_app(service: Service, config: SlackConfig) -> AsyncApp:
         if event.get("bot_id") or not await _first_delivery(service, body):
             return
         reply = await service.handle(event_message(event))
-        await client.chat_postMessage(channel=event["channel"],
-                                      thread_ts=event.get("thread_ts") or event["ts"],
-                                      **render_blocks(reply))
+        if reply is not None:
+            await client.chat_postMessage(channel=event["channel"],
+                                          thread_ts=event.get("thread_ts") or event["ts"],
+                                          **render_blocks(reply))
 
     @app.event("message")
     async def on_message(ack, body, event, client, context):
@@ -94,8 +96,9 @@ def build_app(service: Service, config: SlackConfig) -> AsyncApp:
         if not is_user_dm(event, context.bot_user_id) or not await _first_delivery(service, body):
             return
         reply = await service.handle(event_message(event))
-        await client.chat_postMessage(channel=event["channel"], thread_ts=event.get("thread_ts"),
-                                      **render_blocks(reply))
+        if reply is not None:
+            await client.chat_postMessage(channel=event["channel"],
+                                          thread_ts=event.get("thread_ts"), **render_blocks(reply))
 
     @app.event("app_home_opened")
     async def on_home(ack, body, event, client):
@@ -104,7 +107,8 @@ def build_app(service: Service, config: SlackConfig) -> AsyncApp:
             return
         reply = await service.handle(Message(text="/start", platform=PLATFORM,
                                              user_id=event["user"]))
-        await client.views_publish(user_id=event["user"], view=render_home(reply))
+        if reply is not None:
+            await client.views_publish(user_id=event["user"], view=render_home(reply))
 
     @app.action(re.compile(r"^(?:topic|language):"))
     async def on_choice(ack, body, action, respond, client):

@@ -164,7 +164,8 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = to_message(update)
     if message is not None:
         reply = await _service(context).handle(message)
-        await send(context.bot, update.effective_chat.id, reply)
+        if reply is not None:  # None: over the rate limit, already told once
+            await send(context.bot, update.effective_chat.id, reply)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -188,6 +188,11 @@ class Bot:
         return self._message_reply(META_REPLIES[intent], lang, kind="meta", intent=intent,
                                    score=score, with_menu=intent == "greeting")
 
+    def notice(self, key: str, message: Message) -> Reply:
+        """One of the bot's own messages (e.g. "slow_down") in the user's language."""
+        lang = self._fixed_language(message)
+        return self._message_reply(key, lang, kind="meta", intent=key)
+
     def _referral(self, lang: str) -> Reply:
         return Reply(blocks=self._blocks("referral", lang), lang=lang, kind="referral",
                      intent="referral", score=1.0,

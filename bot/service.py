@@ -1,34 +1,61 @@
 """The one path every adapter takes: a Message in, the user's state applied, a Reply out."""
 from __future__ import annotations
 
+import time
 from dataclasses import replace
+from typing import Callable
 
 from bot.answer import Bot
 from bot.message import Message, Reply
-from bot.state import MemoryState, State
+from bot.state import MemoryState, Rate, State
+from bot.text import normalize
+
+Observer = Callable[[Message, Reply, float], None]  # message, reply, seconds taken
 
 
 class Service:
     """The current bot (swapped whole on content reload) and the state it is handed."""
 
-    def __init__(self, bot: Bot, state: State | None = None):
+    def __init__(self, bot: Bot, state: State | None = None, observer: Observer | None = None):
         self.bot = bot
         self.state: State = state or MemoryState()
+        self.observer = observer
 
     def swap(self, bot: Bot) -> None:
         """Serve new content from now on; messages already being answered keep the old bot."""
         self.bot = bot
 
-    async def handle(self, message: Message) -> Reply:
-        """Answer a message with the user's stored language, and store a new choice."""
+    async def handle(self, message: Message) -> Reply | None:
+        """The reply to a message, or None when the user is over the rate limit (silence).
+
+        Applies the user's stored language, stores a new choice, and counts declined
+        questions for the editors' report.
+        """
+        started = time.perf_counter()
         bot = self.bot  # one version for the whole message, even if a reload lands meanwhile
-        if message.user_id and not message.preferred_lang:
-            stored = await self.state.get_language(message.platform, message.user_id)
-            if stored:
-                message = replace(message, preferred_lang=stored)
+        if message.user_id:
+            decision = await self.state.rate(message.platform, message.user_id)
+            if decision is Rate.SILENT:
+                return None
+            if not message.preferred_lang:
+                stored = await self.state.get_language(message.platform, message.user_id)
+                if stored:
+                    message = replace(message, preferred_lang=stored)
+            if decision is Rate.NOTICE:
+                return self._observed(message, bot.notice("slow_down", message), started)
         reply = bot.answer(message)
-        if reply.language_choice and message.user_id:
-            await self.state.set_language(message.platform, message.user_id, reply.language_choice)
+        if message.user_id:
+            if reply.language_choice:
+                await self.state.set_language(message.platform, message.user_id,
+                                              reply.language_choice)
+            elif reply.kind == "decline":
+                await self.state.record_declined(message.platform, message.user_id,
+                                                 normalize(message.text))
+        return self._observed(message, reply, started)
+
+    def _observed(self, message: Message, reply: Reply, started: float) -> Reply:
+        if self.observer is not None:
+            self.observer(message, reply, time.perf_counter() - started)
         return reply
 
     async def first_time(self, platform: str, delivery_id: str) -> bool:

@@ -5,9 +5,24 @@ import hashlib
 import hmac
 import os
 import time
+from collections import defaultdict
+from enum import Enum
 from typing import Protocol
 
 DEDUP_TTL_SECONDS = 24 * 3600  # Telegram keeps undelivered updates for 24 h; Slack retries sooner
+RATE_LIMIT_MESSAGES = 20  # per user and window: a person types far slower than this
+RATE_LIMIT_WINDOW_SECONDS = 60
+DECLINED_RETENTION_DAYS = 30
+DECLINED_TEXT_MAX = 200  # characters of a declined question kept for the report
+REPORT_MIN_USERS = 3  # a declined question is reported only once this many people asked it
+
+
+class Rate(Enum):
+    """What to do with a user's message under the per-user rate limit."""
+
+    OK = "ok"  # answer it
+    NOTICE = "notice"  # the first message over the limit: say so politely, once
+    SILENT = "silent"  # further messages in the same window: drop quietly
 
 
 def user_key(secret: bytes, platform: str, user_id: str) -> str:
@@ -16,7 +31,11 @@ def user_key(secret: bytes, platform: str, user_id: str) -> str:
 
 
 class State(Protocol):
-    """Per-user memory and de-duplication, shared by every adapter (and, with Redis, process)."""
+    """Per-user memory, de-duplication, rate limits and declined-question counts.
+
+    Shared by every adapter and, with Redis, by every process. Implementations store user
+    ids only as `user_key` hashes and no message text except declined questions.
+    """
 
     async def get_language(self, platform: str, user_id: str) -> str | None:
         """The language this user chose with /language, if any."""
@@ -27,6 +46,19 @@ class State(Protocol):
     async def first_time(self, key: str, ttl: int = DEDUP_TTL_SECONDS) -> bool:
         """True the first time `key` (an update or event id) is seen within `ttl` seconds."""
 
+    async def rate(self, platform: str, user_id: str) -> Rate:
+        """Count one message from this user and say whether to answer it."""
+
+    async def record_declined(self, platform: str, user_id: str, text: str) -> None:
+        """Count a declined question (normalised text) once per user, for the report."""
+
+    async def top_declined(self, limit: int = 20,
+                           min_users: int = REPORT_MIN_USERS) -> list[tuple[str, int]]:
+        """Declined questions asked by at least `min_users` people: (text, people), most first."""
+
+    async def close(self) -> None:
+        """Release connections."""
+
 
 class MemoryState:
     """State kept in this process only: for the console, polling, and tests."""
@@ -35,12 +67,17 @@ class MemoryState:
         self._secret = secret or os.urandom(32)
         self._languages: dict[str, str] = {}
         self._seen: dict[str, float] = {}
+        self._rates: dict[str, tuple[float, int]] = {}  # user -> (window start, count)
+        self._declined: dict[str, dict[str, float]] = defaultdict(dict)  # text -> user -> time
+
+    def _user(self, platform: str, user_id: str) -> str:
+        return user_key(self._secret, platform, user_id)
 
     async def get_language(self, platform: str, user_id: str) -> str | None:
-        return self._languages.get(user_key(self._secret, platform, user_id))
+        return self._languages.get(self._user(platform, user_id))
 
     async def set_language(self, platform: str, user_id: str, lang: str) -> None:
-        self._languages[user_key(self._secret, platform, user_id)] = lang
+        self._languages[self._user(platform, user_id)] = lang
 
     async def first_time(self, key: str, ttl: int = DEDUP_TTL_SECONDS) -> bool:
         now = time.monotonic()
@@ -51,3 +88,34 @@ class MemoryState:
             return False
         self._seen[key] = now + ttl
         return True
+
+    async def rate(self, platform: str, user_id: str) -> Rate:
+        now = time.monotonic()
+        key = self._user(platform, user_id)
+        start, count = self._rates.get(key, (now, 0))
+        if now - start >= RATE_LIMIT_WINDOW_SECONDS:
+            start, count = now, 0
+        count += 1
+        self._rates[key] = (start, count)
+        return rate_for(count)
+
+    async def record_declined(self, platform: str, user_id: str, text: str) -> None:
+        if text:
+            self._declined[text[:DECLINED_TEXT_MAX]][self._user(platform, user_id)] = time.time()
+
+    async def top_declined(self, limit: int = 20,
+                           min_users: int = REPORT_MIN_USERS) -> list[tuple[str, int]]:
+        cutoff = time.time() - DECLINED_RETENTION_DAYS * 86400
+        counts = [(text, sum(t > cutoff for t in users.values()))
+                  for text, users in self._declined.items()]
+        return sorted(((t, n) for t, n in counts if n >= min_users), key=lambda x: (-x[1], x[0]))[:limit]
+
+    async def close(self) -> None:
+        return None
+
+
+def rate_for(count: int) -> Rate:
+    """The decision for a user's `count`-th message in the current window."""
+    if count <= RATE_LIMIT_MESSAGES:
+        return Rate.OK
+    return Rate.NOTICE if count == RATE_LIMIT_MESSAGES + 1 else Rate.SILENT

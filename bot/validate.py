@@ -18,7 +18,7 @@ SETTINGS_KEYS = ("threshold", "default_language")
 MESSAGE_KEYS = (
     "welcome", "privacy", "help", "menu", "fallback", "unknown_command", "greeting", "thanks",
     "about_bot", "language_prompt", "language_set", "referral", "translation_missing", "as_of",
-    "source", "date_format", "months",
+    "source", "date_format", "slow_down", "months",
 )
 INTENT_KEYS = ("greeting", "thanks", "about_bot", "help")
 # Meta commands the bot handles itself; no topic may take them.

@@ -47,3 +47,24 @@ async def test_swap_serves_new_content_from_the_next_message(service, bot):
     assert (await service.handle(Message(text="where is the unhcr office in almaty"))).intent == "office"
     service.swap(strict)
     assert (await service.handle(Message(text="unhcr office almaty pls"))).kind == "decline"
+
+
+async def test_a_flood_from_one_user_gets_one_notice_then_silence(service):
+    from bot.state import RATE_LIMIT_MESSAGES
+    replies = [await service.handle(Message(text="/office", platform="telegram", user_id="9"))
+               for _ in range(RATE_LIMIT_MESSAGES + 3)]
+    assert all(r.intent == "office" for r in replies[:RATE_LIMIT_MESSAGES])
+    notice = replies[RATE_LIMIT_MESSAGES]
+    assert notice.intent == "slow_down" and "minute" in notice.blocks[0].plain
+    assert replies[RATE_LIMIT_MESSAGES + 1:] == [None, None]
+    other = await service.handle(Message(text="/office", platform="telegram", user_id="10"))
+    assert other.intent == "office", "one user's flood never slows others"
+
+
+async def test_declined_questions_are_counted_per_person_for_the_report(service):
+    for user in ("1", "2", "3"):
+        await service.handle(Message(text="What is the WEATHER in Almaty?!", platform="telegram",
+                                     user_id=user))
+    await service.handle(Message(text="best pizza in astana", platform="telegram", user_id="1"))
+    await service.handle(Message(text="best pizza in astana", platform="telegram", user_id="1"))
+    assert await service.state.top_declined() == [("what is the weather in almaty", 3)]
