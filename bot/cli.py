@@ -69,6 +69,13 @@ def cmd_poll(args) -> int:
     return run_poll(Service(load_bot(args.content)))
 
 
+def cmd_serve(args) -> int:
+    from adapters.server import serve
+    if args.content:
+        os.environ["CONTENT_DIR"] = args.content
+    return serve(host=args.host, port=args.port)
+
+
 def cmd_slack_manifest(args) -> int:
     from adapters.slack import build_manifest
     print(build_manifest(load_bot(args.content).content, url=args.url, socket=args.socket), end="")
@@ -142,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
                    ).set_defaults(func=cmd_run)
     sub.add_parser("poll", help="Telegram long polling and Slack Socket Mode, from the environment"
                    ).set_defaults(func=cmd_poll)
+    p = sub.add_parser("serve", help="the web process: Telegram webhook, Slack events, /healthz")
+    p.add_argument("--host", default="0.0.0.0")
+    p.add_argument("--port", type=int, help="default: $PORT, else 8080")
+    p.set_defaults(func=cmd_serve)
     p = sub.add_parser("slack-manifest", help="print a Slack app manifest generated from content")
     p.add_argument("--url", default="https://HOST", help="public base URL of the web process")
     p.add_argument("--socket", action="store_true", help="a Socket Mode app (no request URLs)")

@@ -1,0 +1,178 @@
+"""The one ASGI app serving both webhooks, /healthz and /metrics (Starlette)."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from adapters.config import ServerConfig
+from adapters.metrics import CONTENT_TYPE, Metrics
+from adapters.reload import ContentWatcher
+from bot.service import Service
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1024 * 1024  # platforms send a few KB; anything over 1 MB is refused unread
+
+
+class BodyTooLarge(Exception):
+    """A request body over MAX_BODY_BYTES."""
+
+
+async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The request body, refusing (before parsing anything) one larger than `limit`."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class Runtime:
+    """What the running app holds: the service, platform apps, the content watcher."""
+
+    def __init__(self, config: ServerConfig, service: Service, metrics: Metrics, state_kind: str):
+        self.config, self.service, self.metrics, self.state_kind = config, service, metrics, state_kind
+        self.telegram: Any = None  # telegram.ext.Application once started
+        self.telegram_secret: str | None = None
+        self.slack: Any = None  # slack_bolt AsyncApp
+        self.watcher = ContentWatcher(service, config.content_dir,
+                                      on_reload=self._refresh_platforms,
+                                      on_result=self._count_reload)
+        self.inflight = 0
+
+    async def _refresh_platforms(self, content) -> None:
+        if self.telegram is not None:
+            from adapters.telegram import publish_commands
+            await publish_commands(self.telegram.bot, content)
+
+    def _count_reload(self, ok: bool) -> None:
+        self.metrics.reloads.labels(result="success" if ok else "failure").inc()
+
+
+def build_web_app(config: ServerConfig, service: Service, metrics: Metrics,
+                  state_kind: str) -> Starlette:
+    """The app: POST /telegram and POST /slack/events where configured, /healthz, /metrics."""
+    rt = Runtime(config, service, metrics, state_kind)
+
+    async def health_route(request: Request) -> Response:
+        return healthz(rt)
+
+    async def metrics_route(request: Request) -> Response:
+        return Response(metrics.render(), media_type=CONTENT_TYPE)
+
+    async def telegram_route(request: Request) -> Response:
+        return await telegram_webhook(rt, request)
+
+    async def slack_route(request: Request) -> Response:
+        return await slack_events(rt, request)
+
+    routes = [Route("/healthz", health_route, methods=["GET"]),
+              Route("/metrics", metrics_route, methods=["GET"])]
+    if config.telegram:
+        routes.append(Route("/telegram", telegram_route, methods=["POST"]))
+    if config.slack:
+        routes.append(Route("/slack/events", slack_route, methods=["POST"]))
+    app = Starlette(routes=routes, lifespan=lambda app: lifespan(rt))
+    app.state.runtime = rt
+    return app
+
+
+@contextlib.asynccontextmanager
+async def lifespan(rt: Runtime):
+    """Start the platforms and the content watcher; on shutdown finish what was accepted."""
+    stop = asyncio.Event()
+    async with contextlib.AsyncExitStack() as stack:
+        if rt.config.telegram:
+            from adapters.telegram import (ALLOWED_UPDATES, TelegramConfig, build_application,
+                                           running)
+            tg_config = TelegramConfig.from_env(rt.config.environ)
+            rt.telegram_secret = tg_config.webhook_secret
+            rt.telegram = await stack.enter_async_context(
+                running(build_application(rt.service, tg_config, updater=False)))
+            if rt.config.public_url:
+                await rt.telegram.bot.set_webhook(url=f"{rt.config.public_url}/telegram",
+                                                  secret_token=tg_config.webhook_secret,
+                                                  allowed_updates=ALLOWED_UPDATES)
+                log.info("Telegram webhook registered at PUBLIC_URL/telegram")
+        if rt.config.slack:
+            from adapters.slack import SlackConfig, build_app
+            rt.slack = build_app(rt.service, SlackConfig.from_env(rt.config.environ))
+        watcher = asyncio.create_task(rt.watcher.run(stop))
+        log.info("serving: telegram=%s slack=%s state=%s content=%s", rt.config.telegram,
+                 rt.config.slack, rt.state_kind, rt.service.bot.content.version)
+        try:
+            yield
+        finally:
+            stop.set()
+            await watcher
+            # Leaving the stack stops Telegram after the updates already queued are answered.
+    await rt.service.state.close()
+
+
+async def telegram_webhook(rt: Runtime, request: Request) -> Response:
+    """Queue a Telegram update; 403 without the secret, 4xx for a malformed body."""
+    from adapters.telegram import process_webhook
+    try:
+        body = await read_body(request)
+    except BodyTooLarge:
+        return PlainTextResponse("request body too large", status_code=413)
+    try:
+        status = await process_webhook(rt.telegram, body, request.headers, rt.telegram_secret)
+    except Exception:  # noqa: BLE001 - never a traceback to the caller; Telegram re-delivers
+        rt.metrics.errors.labels(where="telegram").inc()
+        log.exception("Telegram webhook failed")
+        return PlainTextResponse("error", status_code=500)
+    return PlainTextResponse({200: "ok", 400: "bad request", 403: "forbidden"}.get(status, ""),
+                             status_code=status)
+
+
+async def slack_events(rt: Runtime, request: Request) -> Response:
+    """Bolt's handler for events, commands and interactivity (it checks the signature)."""
+    from adapters.slack import handle_http
+    try:
+        body = await read_body(request)
+    except BodyTooLarge:
+        return PlainTextResponse("request body too large", status_code=413)
+    try:
+        status, headers, text = await handle_http(rt.slack, body, dict(request.headers))
+    except Exception:  # noqa: BLE001
+        rt.metrics.errors.labels(where="slack").inc()
+        log.exception("Slack request failed")
+        return PlainTextResponse("error", status_code=500)
+    if status >= 500:
+        rt.metrics.errors.labels(where="slack").inc()
+    return Response(text, status_code=status, headers={k: v for k, v in headers.items()
+                                                       if k.lower() == "content-type"})
+
+
+def healthz(rt: Runtime) -> JSONResponse:
+    """Status, content version and load time, the last reload error, platforms. No secrets."""
+    content = rt.service.bot.content
+    error = rt.watcher.last_error
+    return JSONResponse({
+        "status": "degraded" if error else "ok",
+        "content": {"version": content.version, "topics": len(content.topics),
+                    "loaded_at": _iso(content.loaded_at)},
+        "last_reload_error": error,
+        "last_reload_error_at": _iso(rt.watcher.last_error_at) if error else None,
+        "platforms": {"telegram": "mounted" if rt.config.telegram else "not configured",
+                      "slack": "mounted" if rt.config.slack else "not configured"},
+        "state": rt.state_kind,
+    })
+
+
+def _iso(ts: float | None) -> str | None:
+    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds") if ts else None

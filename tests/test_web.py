@@ -1,0 +1,195 @@
+"""The web process over real HTTP: routes, refusals, /healthz, /metrics and hot reload."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from adapters.config import ServerConfig
+from adapters.metrics import Metrics
+from adapters.web import MAX_BODY_BYTES, build_web_app
+from bot.answer import Bot
+from bot.content import load_content
+from bot.service import Service
+from bot.state import MemoryState
+from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, FakeBotAPI, make_update
+from tests.webtools import (SLACK_SECRET, eventually, request, serving, slack_command,
+                            slack_headers)
+
+ROOT = Path(__file__).resolve().parent.parent
+SLACK_TOKEN = "xoxb-0000-web-test"
+TG_HEADERS = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET,
+              "Content-Type": "application/json"}
+
+
+@pytest.fixture
+async def telegram_api():
+    api = FakeBotAPI()
+    await api.start()
+    yield api
+    await api.close()
+
+
+@pytest.fixture
+async def slack_api():
+    api = FakeSlackApi()
+    await api.start()
+    yield api
+    await api.close()
+
+
+@pytest.fixture
+def content_dir(tmp_path):
+    """A copy of the shipped content that a test may edit."""
+    dest = tmp_path / "content"
+    shutil.copytree(ROOT / "content", dest)
+    return dest
+
+
+def make_app(content_dir, telegram_api=None, slack_api=None):
+    environ = {}
+    if telegram_api:
+        environ.update(TELEGRAM_TOKEN=TOKEN, TELEGRAM_API_URL=telegram_api.base_url,
+                       TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET)
+    if slack_api:
+        environ.update(SLACK_BOT_TOKEN=SLACK_TOKEN, SLACK_SIGNING_SECRET=SLACK_SECRET,
+                       SLACK_API_URL=slack_api.api_url)
+    config = ServerConfig(port=0, content_dir=content_dir, log_level="INFO", public_url=None,
+                          telegram=bool(telegram_api), slack=bool(slack_api), environ=environ)
+    metrics = Metrics()
+    service = Service(Bot(load_content(content_dir)), MemoryState(), observer=metrics.observe)
+    return build_web_app(config, service, metrics, "memory")
+
+
+@pytest.fixture
+async def server(content_dir, telegram_api, slack_api):
+    async with serving(make_app(content_dir, telegram_api, slack_api)) as url:
+        yield url
+
+
+async def post_update(url, update, headers=TG_HEADERS):
+    return await request("POST", f"{url}/telegram", json.dumps(update), headers)
+
+
+async def test_telegram_webhook_answers_through_the_fake_bot_api(server, telegram_api):
+    status, _ = await post_update(server, make_update("private_command", text="/office"))
+    assert status == 200
+    [sent] = await telegram_api.wait_for("sendMessage")
+    assert sent["chat_id"] == 4242001 or str(sent["chat_id"]).isdigit()
+    assert "Almaty" in sent["text"] and sent["parse_mode"] == "HTML"
+
+
+@pytest.mark.parametrize("headers", [{"X-Telegram-Bot-Api-Secret-Token": "wrong"}, {}])
+async def test_telegram_webhook_refuses_a_wrong_or_missing_secret(server, telegram_api, headers):
+    status, _ = await post_update(server, make_update("private_command", text="/office"),
+                                  {**headers, "Content-Type": "application/json"})
+    assert status == 403
+    await _quiet()
+    assert telegram_api.sent() == []
+
+
+async def test_signed_slack_command_acks_and_answers(server, slack_api):
+    body = slack_command("office", slack_api.response_url("web"))
+    status, text = await request("POST", f"{server}/slack/events", body, slack_headers(body))
+    assert status == 200
+    [answer] = await slack_api.wait_for("response/web")
+    assert "Almaty" in json.dumps(answer, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("tamper", ["signature", "stale", "missing"])
+async def test_slack_refuses_forged_requests(server, slack_api, tamper):
+    body = slack_command("office", slack_api.response_url("forged"))
+    headers = slack_headers(body)
+    if tamper == "signature":
+        headers = slack_headers(body, secret="not-the-secret")
+    elif tamper == "stale":
+        headers = slack_headers(body, timestamp=1_600_000_000)
+    else:
+        headers = {"Content-Type": headers["Content-Type"]}
+    status, _ = await request("POST", f"{server}/slack/events", body, headers)
+    assert status == 401
+    await _quiet()
+    assert slack_api.sent("response/forged") == []
+
+
+@pytest.mark.parametrize("path", ["/telegram", "/slack/events"])
+async def test_bodies_over_one_megabyte_are_refused_before_parsing(server, path):
+    status, _ = await request("POST", server + path, b"{" + b" " * (2 * MAX_BODY_BYTES),
+                              TG_HEADERS)
+    assert status == 413
+    assert (await request("GET", f"{server}/healthz"))[0] == 200, "the process stays up"
+
+
+async def test_healthz_reports_content_and_platforms_without_secrets(server, content_dir):
+    status, text = await request("GET", f"{server}/healthz")
+    health = json.loads(text)
+    assert status == 200 and health["status"] == "ok"
+    assert health["content"]["version"] == load_content(content_dir).version
+    assert health["content"]["topics"] == 19 and health["content"]["loaded_at"]
+    assert health["platforms"] == {"telegram": "mounted", "slack": "mounted"}
+    assert health["last_reload_error"] is None
+    for secret in (TOKEN, WEBHOOK_SECRET, SLACK_TOKEN, SLACK_SECRET):
+        assert secret not in text
+
+
+async def test_metrics_count_messages_by_platform_language_and_intent(server, telegram_api):
+    await post_update(server, make_update("private_command", text="/office"))
+    await post_update(server, make_update("private_text", text="what is the weather in almaty"))
+    await telegram_api.wait_for("sendMessage", 2)
+    status, text = await request("GET", f"{server}/metrics")
+    assert status == 200
+    assert 'unhcr_bot_messages_total{intent="office",lang="en",platform="telegram"} 1.0' in text
+    assert 'unhcr_bot_messages_total{intent="none",lang="en",platform="telegram"} 1.0' in text
+    assert "unhcr_bot_fallbacks_total 1.0" in text
+    assert "unhcr_bot_reply_seconds_bucket" in text
+    assert 'unhcr_bot_content_reloads_total{result="failure"} 0.0' in text
+
+
+async def test_a_platform_without_tokens_is_not_mounted(content_dir):
+    async with serving(make_app(content_dir)) as url:
+        assert (await post_update(url, make_update("private_command", text="/office")))[0] == 404
+        assert (await request("POST", f"{url}/slack/events", "x"))[0] == 404
+        health = json.loads((await request("GET", f"{url}/healthz"))[1])
+        assert health["platforms"] == {"telegram": "not configured", "slack": "not configured"}
+
+
+async def test_an_edit_goes_live_and_a_broken_edit_keeps_the_last_good_content(
+        server, telegram_api, content_dir):
+    office = content_dir / "topics" / "office.yaml"
+    good = office.read_text(encoding="utf-8")
+    office.write_text(good.replace("in **Almaty**.", "in **Almaty** (edited)."), encoding="utf-8")
+
+    async def answer():
+        before = len(telegram_api.sent())
+        await post_update(server, make_update("private_command", text="/office"))
+        return (await telegram_api.wait_for("sendMessage", before + 1))[-1]["text"]
+
+    assert "(edited)" in await eventually(lambda: _has_version_changed(server, content_dir),
+                                           timeout=2.0) and "(edited)" in await answer()
+
+    office.write_text(good.replace("command: office", "command: office\n  bad: [unclosed"),
+                      encoding="utf-8")
+    health = await eventually(lambda: _health_with_error(server), timeout=2.0)
+    assert health["status"] == "degraded" and "office.yaml:" in health["last_reload_error"]
+    assert "(edited)" in await answer(), "the last good content keeps serving"
+    metrics = (await request("GET", f"{server}/metrics"))[1]
+    assert 'unhcr_bot_content_reloads_total{result="failure"} 1.0' in metrics
+    assert 'unhcr_bot_content_reloads_total{result="success"} 1.0' in metrics
+
+
+async def _has_version_changed(url, content_dir):
+    health = json.loads((await request("GET", f"{url}/healthz"))[1])
+    return "(edited)" if health["content"]["version"] == load_content(content_dir).version else ""
+
+
+async def _health_with_error(url):
+    health = json.loads((await request("GET", f"{url}/healthz"))[1])
+    return health if health["last_reload_error"] else None
+
+
+async def _quiet(seconds: float = 0.3):
+    import asyncio
+    await asyncio.sleep(seconds)

@@ -1,0 +1,74 @@
+"""Helpers for the web process tests: serve an app on 127.0.0.1:0, sign Slack requests."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+import uvicorn
+from slack_sdk.signature import SignatureVerifier
+
+SLACK_SECRET = "web-test-signing-secret"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@contextlib.asynccontextmanager
+async def serving(app):
+    """Run `app` under uvicorn on an ephemeral port of 127.0.0.1; yield its base URL."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
+                                           lifespan="on", access_log=False))
+    server.install_signal_handlers = lambda: None  # pytest owns the signals
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+async def request(method: str, url: str, body: bytes | str | None = None,
+                  headers: dict | None = None) -> tuple[int, str]:
+    """One HTTP request; (status, body text)."""
+    async with aiohttp.ClientSession() as session:
+        async with session.request(method, url, data=body, headers=headers or {}) as response:
+            return response.status, await response.text()
+
+
+def slack_command(text: str, response_url: str, user: str = "U0AIGERIM",
+                  command: str = "/unhcr") -> str:
+    """A slash-command form body, from the recorded payload."""
+    form = json.loads((FIXTURES / "slack" / "slash_command.json").read_text(encoding="utf-8"))
+    form.update(text=text, response_url=response_url, user_id=user, command=command)
+    return urlencode(form)
+
+
+def slack_headers(body: str, secret: str = SLACK_SECRET, timestamp: int | None = None,
+                  content_type: str = "application/x-www-form-urlencoded") -> dict:
+    """The headers Slack signs a request with."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    return {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": SignatureVerifier(secret).generate_signature(timestamp=ts,
+                                                                              body=body)}
+
+
+async def eventually(check, timeout: float = 5.0, interval: float = 0.05):
+    """Wait until `check()` (sync or async) returns something truthy; return it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(interval)
