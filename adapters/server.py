@@ -1,11 +1,14 @@
 """`python -m bot serve`: the web process, configured from the environment."""
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
 import sys
 
 from adapters.config import ConfigError, server_config
 
+log = logging.getLogger(__name__)
 GRACEFUL_SECONDS = 25  # SIGTERM: finish in-flight updates, then exit well within 30 s
 
 
@@ -13,6 +16,7 @@ def serve(host: str = "0.0.0.0", port: int | None = None) -> int:
     """Check the environment, load content, and run uvicorn until SIGTERM/SIGINT."""
     import uvicorn
 
+    _Server = _server_class()
     from adapters.metrics import Metrics
     from adapters.stores import open_state
     from adapters.web import build_web_app
@@ -37,7 +41,31 @@ def serve(host: str = "0.0.0.0", port: int | None = None) -> int:
     service = Service(Bot(content), state, observer=metrics.observe)
     kind = "redis" if config.environ.get("REDIS_URL") else "sqlite"
     app = build_web_app(config, service, metrics, kind)
-    uvicorn.Server(uvicorn.Config(app, host=host, port=config.port, log_level="warning",
-                                  access_log=False, lifespan="on",
-                                  timeout_graceful_shutdown=GRACEFUL_SECONDS)).run()
+    _Server(uvicorn.Config(app, host=host, port=config.port, log_level="warning",
+                           access_log=False, lifespan="on",
+                           timeout_graceful_shutdown=GRACEFUL_SECONDS)).run()
+    log.info("stopped")
     return 0
+
+
+def _server_class():
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, except that a drained SIGTERM ends in exit code 0.
+
+        uvicorn re-raises the signal after its graceful shutdown, so the process would
+        die of it (-15) although every accepted update was answered.
+        """
+
+        @contextlib.contextmanager
+        def capture_signals(self):
+            original = {sig: signal.signal(sig, self.handle_exit)
+                        for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                yield
+            finally:
+                for sig, handler in original.items():
+                    signal.signal(sig, handler)
+
+    return Server

@@ -76,6 +76,29 @@ def cmd_serve(args) -> int:
     return serve(host=args.host, port=args.port)
 
 
+def cmd_report(args) -> int:
+    import asyncio
+
+    from adapters.stores import open_state
+    from bot.state import DECLINED_RETENTION_DAYS, REPORT_MIN_USERS
+
+    async def top():
+        state = open_state(os.environ)
+        try:
+            return await state.top_declined(limit=args.limit)
+        finally:
+            await state.close()
+
+    rows = asyncio.run(top())
+    print(f"Questions the bot declined, asked by at least {REPORT_MIN_USERS} people "
+          f"in the last {DECLINED_RETENTION_DAYS} days:")
+    for text, people in rows:
+        print(f"{people:5d}  {text}")
+    if not rows:
+        print("  (none)")
+    return 0
+
+
 def cmd_slack_manifest(args) -> int:
     from adapters.slack import build_manifest
     print(build_manifest(load_bot(args.content).content, url=args.url, socket=args.socket), end="")
@@ -153,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="0.0.0.0")
     p.add_argument("--port", type=int, help="default: $PORT, else 8080")
     p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("report", help="top declined questions, for editors (from the state store)")
+    p.add_argument("--limit", type=int, default=20)
+    p.set_defaults(func=cmd_report)
     p = sub.add_parser("slack-manifest", help="print a Slack app manifest generated from content")
     p.add_argument("--url", default="https://HOST", help="public base URL of the web process")
     p.add_argument("--socket", action="store_true", help="a Socket Mode app (no request URLs)")

@@ -1,6 +1,7 @@
 """The one path every adapter takes: a Message in, the user's state applied, a Reply out."""
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import replace
 from typing import Callable
@@ -50,7 +51,7 @@ class Service:
                                               reply.language_choice)
             elif reply.kind == "decline":
                 await self.state.record_declined(message.platform, message.user_id,
-                                                 normalize(message.text))
+                                                 declined_text(message.text))
         return self._observed(message, reply, started)
 
     def _observed(self, message: Message, reply: Reply, started: float) -> Reply:
@@ -61,3 +62,14 @@ class Service:
     async def first_time(self, platform: str, delivery_id: str) -> bool:
         """False when this update/event was already handled (a platform retry)."""
         return await self.state.first_time(f"{platform}:{delivery_id}")
+
+
+def declined_text(text: str) -> str:
+    """What is kept of a declined question: normalised, with every digit masked.
+
+    Digits are what identify people in a message (phone, passport, document numbers).
+    """
+    return _DIGIT.sub("#", normalize(text))
+
+
+_DIGIT = re.compile(r"\d")

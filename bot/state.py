@@ -12,6 +12,7 @@ from typing import Protocol
 DEDUP_TTL_SECONDS = 24 * 3600  # Telegram keeps undelivered updates for 24 h; Slack retries sooner
 RATE_LIMIT_MESSAGES = 20  # per user and window: a person types far slower than this
 RATE_LIMIT_WINDOW_SECONDS = 60
+LANGUAGE_RETENTION_DAYS = 365  # a language choice unused for a year is forgotten
 DECLINED_RETENTION_DAYS = 30
 DECLINED_TEXT_MAX = 200  # characters of a declined question kept for the report
 REPORT_MIN_USERS = 3  # a declined question is reported only once this many people asked it

@@ -20,6 +20,20 @@ def bot(content):
     return Bot(content)
 
 
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """The Redis on 127.0.0.1:6379, else one started here; without either, skip saying why."""
+    from tests.redis_server import RedisServer, answers_ping, redis_server_path
+    if answers_ping(6379):
+        yield "redis://127.0.0.1:6379/0"
+        return
+    if redis_server_path() is None:
+        pytest.skip("Redis cases skipped: nothing answers on 127.0.0.1:6379 "
+                    "and redis-server is not installed")
+    with RedisServer(tmp_path_factory.mktemp("redis")) as server:
+        yield server.url
+
+
 def msg(text: str, **kw) -> Message:
     """A console message with `text`."""
     return Message(text=text, **kw)

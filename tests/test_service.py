@@ -68,3 +68,11 @@ async def test_declined_questions_are_counted_per_person_for_the_report(service)
     await service.handle(Message(text="best pizza in astana", platform="telegram", user_id="1"))
     await service.handle(Message(text="best pizza in astana", platform="telegram", user_id="1"))
     assert await service.state.top_declined() == [("what is the weather in almaty", 3)]
+
+
+async def test_declined_questions_are_kept_without_digits(service):
+    for user in ("1", "2", "3"):
+        await service.handle(Message(text=f"call me at +7 701 555 0{user}1 about my case",
+                                     platform="telegram", user_id=user))
+    [(text, people)] = await service.state.top_declined()
+    assert people == 3 and not any(ch.isdigit() for ch in text)

@@ -72,3 +72,60 @@ async def eventually(check, timeout: float = 5.0, interval: float = 0.05):
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(interval)
+
+
+def free_port() -> int:
+    """A port nobody listens on right now (for a server started in a subprocess)."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    """`python -m bot serve` in a subprocess, on a free port of 127.0.0.1."""
+
+    def __init__(self, env: dict[str, str], cwd: Path):
+        import os
+        import subprocess
+        import sys
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        full_env = {k: v for k, v in os.environ.items()
+                    if not k.startswith(("TELEGRAM_", "SLACK_", "REDIS_", "PUBLIC_URL", "STATE_"))}
+        full_env.update(env, PORT=str(self.port), PYTHONUNBUFFERED="1")
+        self.proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"],
+                                     cwd=cwd, env=full_env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True)
+
+    async def ready(self, timeout: float = 15.0) -> "ServerProcess":
+        """Wait until /healthz answers."""
+        async def up():
+            if self.proc.poll() is not None:
+                raise AssertionError(f"server exited {self.proc.returncode}: {self.output()}")
+            try:
+                return (await request("GET", f"{self.url}/healthz"))[0] == 200
+            except aiohttp.ClientError:
+                return False
+        await eventually(up, timeout=timeout, interval=0.1)
+        return self
+
+    def terminate(self) -> None:
+        """Send SIGTERM."""
+        self.proc.terminate()
+
+    async def wait(self, timeout: float = 30.0) -> int:
+        """The exit code, waiting at most `timeout` seconds."""
+        return await asyncio.to_thread(self.proc.wait, timeout)
+
+    def output(self) -> str:
+        """Everything the process printed (after it exited)."""
+        if self.proc.poll() is None:
+            return ""
+        return self.proc.stdout.read() if self.proc.stdout else ""
+
+    def kill(self) -> None:
+        """Make sure the process is gone."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()

@@ -1,0 +1,82 @@
+"""A shared store that keeps the bot answering through its outages, from process memory."""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Awaitable, Callable, TypeVar
+
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from bot.state import DEDUP_TTL_SECONDS, REPORT_MIN_USERS, MemoryState, Rate, State
+
+log = logging.getLogger(__name__)
+
+OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
+RETRY_AFTER_SECONDS = 5.0  # during an outage, the primary is tried again this often
+
+T = TypeVar("T")
+
+
+class FallbackState:
+    """Every call goes to `primary`; while it is unreachable, to `fallback` instead.
+
+    During an outage language choices are forgotten (replies fall back to detection) and
+    de-duplication, rate limits and declined counts are kept in this process only.
+    """
+
+    def __init__(self, primary: State, fallback: State | None = None, *,
+                 retry_after: float = RETRY_AFTER_SECONDS):
+        self.primary = primary
+        self.fallback = fallback or MemoryState()
+        self.retry_after = retry_after
+        self._down = False
+        self._retry_at = 0.0
+
+    async def _call(self, call: Callable[[State], Awaitable[T]]) -> T:
+        if self._down and time.monotonic() < self._retry_at:
+            return await call(self.fallback)
+        if self._down:  # calls made while this probe is in flight go to the fallback
+            self._retry_at = time.monotonic() + self.retry_after
+        try:
+            result = await call(self.primary)
+        except OUTAGE_ERRORS as error:
+            self._went_down(error)
+            return await call(self.fallback)
+        if self._down:
+            self._down = False
+            log.info("state store reachable again: shared state resumed")
+        return result
+
+    def _went_down(self, error: BaseException) -> None:
+        self._retry_at = time.monotonic() + self.retry_after
+        if not self._down:
+            self._down = True
+            # The error's type only: its message may carry the store's address.
+            log.warning("state store unreachable (%s): answering from process memory, "
+                        "retrying every %g s", type(error).__name__, self.retry_after)
+
+    async def get_language(self, platform: str, user_id: str) -> str | None:
+        return await self._call(lambda s: s.get_language(platform, user_id))
+
+    async def set_language(self, platform: str, user_id: str, lang: str) -> None:
+        await self._call(lambda s: s.set_language(platform, user_id, lang))
+
+    async def first_time(self, key: str, ttl: int = DEDUP_TTL_SECONDS) -> bool:
+        return await self._call(lambda s: s.first_time(key, ttl))
+
+    async def rate(self, platform: str, user_id: str) -> Rate:
+        return await self._call(lambda s: s.rate(platform, user_id))
+
+    async def record_declined(self, platform: str, user_id: str, text: str) -> None:
+        await self._call(lambda s: s.record_declined(platform, user_id, text))
+
+    async def top_declined(self, limit: int = 20,
+                           min_users: int = REPORT_MIN_USERS) -> list[tuple[str, int]]:
+        return await self._call(lambda s: s.top_declined(limit, min_users))
+
+    async def close(self) -> None:
+        try:
+            await self.primary.close()
+        finally:
+            await self.fallback.close()

@@ -1,0 +1,184 @@
+"""`python -m bot serve` as a real process: start-up checks, SIGTERM draining, scale-out."""
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, FakeBotAPI, make_update
+from tests.webtools import ServerProcess, request
+
+ROOT = Path(__file__).resolve().parent.parent
+TG_HEADERS = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET,
+              "Content-Type": "application/json"}
+
+
+@pytest.fixture
+async def telegram_api():
+    api = FakeBotAPI()
+    await api.start()
+    yield api
+    await api.close()
+
+
+def telegram_env(api, tmp_path) -> dict[str, str]:
+    return {"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_API_URL": api.base_url,
+            "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "STATE_PATH": str(tmp_path / "state.sqlite3"), "STATE_SECRET": "x" * 32}
+
+
+@pytest.mark.parametrize("env,message", [
+    ({"PORT": "eighty"}, "PORT must be a number"),
+    ({"TELEGRAM_TOKEN": "123:ABC"}, "TELEGRAM_WEBHOOK_SECRET must be set"),
+    ({"TELEGRAM_TOKEN": "not-a-token", "TELEGRAM_WEBHOOK_SECRET": "s"}, "TELEGRAM_TOKEN must look"),
+    ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET must be set"),
+    ({"REDIS_URL": "http://user:hunter2@host"}, "REDIS_URL must"),
+    ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
+    ({"PUBLIC_URL": "ftp://x"}, "PUBLIC_URL must look like"),
+])
+def test_bad_configuration_stops_start_up_with_one_line(env, message):
+    clean = {k: v for k, v in __import__("os").environ.items()
+             if not k.startswith(("TELEGRAM_", "SLACK_", "REDIS_", "PUBLIC_URL", "PORT"))}
+    out = subprocess.run([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env={**clean, **env},
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], out.stderr
+    assert "hunter2" not in out.stderr and "not-a-token" not in out.stderr
+
+
+async def test_serve_answers_a_webhook_and_drains_a_burst_on_sigterm(telegram_api, tmp_path):
+    server = await ServerProcess(telegram_env(telegram_api, tmp_path), ROOT).ready()
+    try:
+        updates = [make_update("private_command", text="/office") for _ in range(60)]
+        for n, update in enumerate(updates):  # one chat per update: we can tell answers apart
+            update["message"]["chat"]["id"] = update["message"]["from"]["id"] = 5_000_000 + n
+
+        async def deliver(update):
+            try:
+                status, _ = await request("POST", f"{server.url}/telegram", json.dumps(update),
+                                          TG_HEADERS)
+                return status
+            except Exception:  # noqa: BLE001 - refused once shutdown began: not accepted
+                return None
+
+        burst = [asyncio.create_task(deliver(u)) for u in updates]
+        await asyncio.sleep(0.05)
+        server.terminate()
+        statuses = await asyncio.gather(*burst)
+        assert await server.wait(30) == 0
+        accepted = {5_000_000 + n for n, s in enumerate(statuses) if s == 200}
+        answered = [int(m["chat_id"]) for m in telegram_api.sent()]
+        assert accepted, "some updates were accepted before the shutdown"
+        assert sorted(answered) == sorted(accepted), "each accepted update answered exactly once"
+    finally:
+        server.kill()
+
+
+# -- scale-out: two processes, one Redis --------------------------------------------------
+SCALE_DB = 13  # a Redis database of its own, emptied before and after
+
+
+@pytest.fixture
+async def shared_redis(redis_url):
+    from redis.asyncio import Redis
+    url = redis_url.rsplit("/", 1)[0] + f"/{SCALE_DB}"
+    client = Redis.from_url(url)
+    await client.flushdb()
+    yield url
+    await client.flushdb()
+    await client.aclose()
+
+
+@pytest.fixture
+async def slack_api():
+    from tests.fakes.slack_api import FakeSlackApi
+    api = FakeSlackApi()
+    await api.start()
+    yield api
+    await api.close()
+
+
+@pytest.fixture
+async def two_servers(telegram_api, slack_api, shared_redis):
+    from tests.webtools import SLACK_SECRET
+    env = {"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_API_URL": telegram_api.base_url,
+           "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET, "SLACK_BOT_TOKEN": "xoxb-scale-test",
+           "SLACK_SIGNING_SECRET": SLACK_SECRET, "SLACK_API_URL": slack_api.api_url,
+           "REDIS_URL": shared_redis}
+    a, b = ServerProcess(env, ROOT), ServerProcess(env, ROOT)
+    try:
+        await asyncio.gather(a.ready(), b.ready())
+        yield a, b
+    finally:
+        a.kill()
+        b.kill()
+
+
+async def test_two_processes_on_one_redis_behave_as_one_bot(two_servers, telegram_api,
+                                                            slack_api):
+    from tests.webtools import slack_headers
+    a, b = two_servers
+
+    async def telegram(server, update):
+        status, _ = await request("POST", f"{server.url}/telegram", json.dumps(update), TG_HEADERS)
+        assert status == 200
+
+    # A language chosen through A is honoured by B.
+    await telegram(a, make_update("private_command", text="/language ru"))
+    await telegram_api.wait_for("sendMessage", 1)
+    await telegram(b, make_update("private_command", text="/office"))
+    [_, office] = await telegram_api.wait_for("sendMessage", 2)
+    assert "Алматы" in office["text"]
+
+    # A Telegram update delivered to both is answered once.
+    twice = make_update("private_command", text="/history")
+    await asyncio.gather(telegram(a, twice), telegram(b, twice))
+    await asyncio.sleep(0.5)
+    assert sum("1950" in m["text"] for m in telegram_api.sent()) == 1
+
+    # A Slack retry of an event A answered is not answered again by B.
+    event = json.loads((ROOT / "tests/fixtures/slack/message_im.json").read_text("utf-8"))
+    event["event_id"] = "Ev0SCALEOUT1"
+    body = json.dumps(event)
+    status, _ = await request("POST", f"{a.url}/slack/events", body,
+                              slack_headers(body, content_type="application/json"))
+    assert status == 200
+    await slack_api.wait_for("chat.postMessage", 1)
+    retry = {**slack_headers(body, content_type="application/json"), "X-Slack-Retry-Num": "1",
+             "X-Slack-Retry-Reason": "http_timeout"}
+    status, _ = await request("POST", f"{b.url}/slack/events", body, retry)
+    assert status == 200
+    await asyncio.sleep(0.5)
+    assert len(slack_api.sent("chat.postMessage")) == 1
+
+
+async def test_the_store_holds_no_raw_user_id_and_no_message_text(two_servers, telegram_api,
+                                                                   shared_redis):
+    from redis.asyncio import Redis
+    a, _ = two_servers
+    for text in ("my secret question about weather tomorrow", "where is the unhcr office"):
+        update = make_update("private_text", text=text)
+        update["message"]["from"]["id"] = update["message"]["chat"]["id"] = 987654321
+        await request("POST", f"{a.url}/telegram", json.dumps(update), TG_HEADERS)
+    await telegram_api.wait_for("sendMessage", 2)
+    client = Redis.from_url(shared_redis)
+    dump = []
+    for key in await client.keys("*"):
+        dump.append(key.decode())
+        kind = (await client.type(key)).decode()
+        if kind == "string":
+            dump.append((await client.get(key)).decode(errors="replace"))
+        elif kind == "zset":
+            dump += [m.decode() for m in await client.zrange(key, 0, -1)]
+        elif kind == "hash":
+            dump += [f"{k.decode()}={v.decode()}" for k, v in (await client.hgetall(key)).items()]
+    await client.aclose()
+    text = "\n".join(dump)
+    assert "987654321" not in text
+    assert "my secret question" in text, "a declined question is the one text kept"
+    assert "where is" not in text and "office" not in text, "answered messages leave no text"
