@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (AsyncConnectionErrorRetryHandler,
+                                                         AsyncRateLimitErrorRetryHandler)
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack_manifest import MAIN_COMMAND, build_manifest, slash_commands
 from adapters.slack_render import (SHARE_ACTION, parse_button_value, render_blocks,
@@ -29,6 +32,8 @@ PLATFORM = "slack"
 DEFAULT_API_URL = "https://slack.com/api/"
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")  # <url|label>, <url>, <#C123|general>
+# Top-level fields of Slack's payloads that are objects (or null) whenever present.
+_ENVELOPE_OBJECTS = ("user", "team", "channel", "enterprise", "container", "message", "view")
 
 
 class SlackConfigError(ValueError):
@@ -77,7 +82,8 @@ def build_app(service: Service, config: SlackConfig) -> AsyncApp:
         await ack()
         reply = await service.handle(command_message(command))
         if reply is not None:  # None: over the rate limit, already told once
-            await respond(response_type="ephemeral", **render_blocks(reply, shareable=True))
+            await _respond(respond, response_type="ephemeral",
+                           **render_blocks(reply, shareable=True))
 
     @app.event("app_mention")
     async def on_mention(ack, body, event, client):
@@ -122,8 +128,8 @@ def build_app(service: Service, config: SlackConfig) -> AsyncApp:
         await ack()
         reply = await _choice_reply(service, body, action)
         if reply is not None:
-            await respond(response_type="in_channel", replace_original=False,
-                          **render_blocks(reply))
+            await _respond(respond, response_type="in_channel", replace_original=False,
+                           **render_blocks(reply))
 
     return app
 
@@ -189,8 +195,8 @@ async def _answer_tap(body: Mapping, reply: Reply, respond, client) -> None:
     """Answer where the button was: privately under a slash answer, else in its conversation."""
     container = body.get("container") or {}
     if container.get("type") == "message" and container.get("is_ephemeral"):
-        await respond(response_type="ephemeral", replace_original=False,
-                      **render_blocks(reply, shareable=True))
+        await _respond(respond, response_type="ephemeral", replace_original=False,
+                       **render_blocks(reply, shareable=True))
     elif container.get("type") == "message":
         channel = container["channel_id"]
         thread_ts = (body.get("message") or {}).get("thread_ts")
@@ -201,17 +207,58 @@ async def _answer_tap(body: Mapping, reply: Reply, respond, client) -> None:
         await client.chat_postMessage(channel=body["user"]["id"], **render_blocks(reply))
 
 
+async def _respond(respond: AsyncRespond, **message) -> None:
+    """POST `message` to the response_url, waiting out a 429's Retry-After once.
+
+    Bolt's `respond()` retries connection errors only: a rate-limited answer would be lost.
+    """
+    client = AsyncWebhookClient(url=respond.response_url, proxy=respond.proxy, ssl=respond.ssl,
+                                retry_handlers=[AsyncConnectionErrorRetryHandler(),
+                                                AsyncRateLimitErrorRetryHandler()])
+    response = await client.send(**message)
+    if response.status_code != 200:
+        log.warning("Slack refused an answer to its response_url (HTTP %d)", response.status_code)
+
+
 # -- transports --------------------------------------------------------------------------
 async def handle_http(app: AsyncApp, body: bytes,
                       headers: Mapping[str, str]) -> tuple[int, dict[str, str], str]:
     """One request from Slack through Bolt, which checks the signature: status, headers, body."""
+    bad_request = 400, {"content-type": "text/plain;charset=utf-8"}, "bad request"
     try:
         request = AsyncBoltRequest(body=body.decode("utf-8", errors="replace"),
                                    headers={k.lower(): v for k, v in headers.items()})
-    except ValueError:  # a body that is neither JSON nor a form
-        return 400, {"content-type": "text/plain;charset=utf-8"}, "bad request"
+    except Exception:  # noqa: BLE001 - Bolt parses and reads the body here, before the signature
+        return bad_request  # is checked: neither JSON nor a form, nested too deep, odd types
+    if not _is_slack_envelope(request.body):
+        return bad_request
     response = await app.async_dispatch(request)
     return response.status, response.first_headers(), response.body
+
+
+def _is_slack_envelope(body: object) -> bool:
+    """True for a payload shaped as Slack sends them, as far as Bolt's middleware relies on it.
+
+    Bolt reads these fields unchecked, so a signed body with, say, "event": 5 would be a 500.
+    """
+    if not isinstance(body, dict):  # JSON, but a list or a string
+        return False
+    if "event" in body and not isinstance(body["event"], dict):
+        return False
+    if not all(isinstance(body.get(key), (dict, type(None))) for key in _ENVELOPE_OBJECTS):
+        return False
+    authorizations = body.get("authorizations") or []
+    if not _objects(authorizations):
+        return False
+    if "actions" in body or body.get("type") == "block_actions":  # Bolt reads actions[0]
+        actions = body.get("actions")
+        return (_objects(actions) and len(actions) > 0
+                and all(isinstance(a.get("action_id", ""), str) for a in actions))
+    return True
+
+
+def _objects(items: object) -> bool:
+    return isinstance(items, list) and all(isinstance(item, dict) for item in items)
 
 
 async def run_socket_mode(service: Service, stop: asyncio.Event) -> None:

@@ -14,11 +14,13 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from typing import AsyncIterator, Mapping
 
+import httpx
 from telegram import Bot as TelegramBot
 from telegram import BotCommand, CallbackQuery, Update
 from telegram import Message as TelegramMessage
 from telegram.constants import ChatType, MessageEntityType
-from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
+from telegram.error import (BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError,
+                            TimedOut)
 from telegram.ext import (AIORateLimiter, Application, ApplicationHandlerStop,
                           CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler,
                           TypeHandler, filters)
@@ -35,6 +37,8 @@ PLATFORM = "telegram"
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_RETRIES = 5  # a 429 waits retry_after and tries again; an answer is never dropped for it
+NETWORK_RETRIES = 3  # a message Telegram surely did not send (a 5xx, no connection) is tried again
+NETWORK_BACKOFF_SECONDS = 0.25  # before the first retry; doubled for each next one
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 MENU_DESCRIPTIONS = {  # the menu entries that are not topics, in each language
     "language": {"en": "Change the language", "ru": "Сменить язык", "kk": "Тілді өзгерту"},
@@ -185,10 +189,31 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def send(bot: TelegramBot, chat_id: str | int, reply: Reply) -> None:
-    """Send a reply as one or more messages."""
+    """Send a reply as one or more messages; each is retried while surely not sent."""
     for out in render(reply):
-        await bot.send_message(chat_id=chat_id, text=out.text, parse_mode=out.parse_mode,
-                               reply_markup=out.reply_markup, link_preview_options=NO_PREVIEW)
+        for attempt in range(NETWORK_RETRIES + 1):
+            try:
+                await bot.send_message(chat_id=chat_id, text=out.text, parse_mode=out.parse_mode,
+                                       reply_markup=out.reply_markup,
+                                       link_preview_options=NO_PREVIEW)
+                break
+            except NetworkError as error:
+                if attempt == NETWORK_RETRIES or not _surely_not_sent(error):
+                    raise
+                await asyncio.sleep(NETWORK_BACKOFF_SECONDS * 2 ** attempt)
+
+
+def _surely_not_sent(error: NetworkError) -> bool:
+    """True when Telegram cannot have sent the message: it answered an error, or was not reached.
+
+    A timeout or a dropped connection may hide a message that was sent: sent again, it would
+    show twice.
+    """
+    cause = error.__cause__
+    if isinstance(error, TimedOut):
+        return isinstance(cause, (httpx.ConnectTimeout, httpx.PoolTimeout))
+    # No cause, or a body that is not JSON: Telegram (or its proxy) answered with an error.
+    return cause is None or isinstance(cause, (TelegramError, httpx.ConnectError))
 
 
 def _service(context: ContextTypes.DEFAULT_TYPE) -> Service:
@@ -261,12 +286,29 @@ async def process_webhook(application: Application, body: bytes, headers: Mappin
     try:
         data = json.loads(body)
         update = Update.de_json(data, application.bot) if isinstance(data, dict) else None
-    except (ValueError, TypeError, KeyError, AttributeError):
+        if update is not None and not _has_integer_ids(update):
+            update = None
+    except Exception:  # noqa: BLE001 - PTB trusts the shape it is given; any failure is the body's
         update = None
     if update is None:
         return 400
     await application.update_queue.put(update)
     return 200
+
+
+def _has_integer_ids(update: Update) -> bool:
+    """True when the update's, chat's and user's ids are integers, as Telegram sends them.
+
+    PTB files every update under its chat and user ids outside its error handling: an id it
+    cannot hash (a list) would stop the Application from taking any further update.
+    """
+    chat, user = update.effective_chat, update.effective_user
+    return (_is_integer(update.update_id) and (chat is None or _is_integer(chat.id))
+            and (user is None or _is_integer(user.id)))
+
+
+def _is_integer(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _keep_secrets_out_of_logs() -> None:

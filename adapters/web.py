@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
@@ -20,10 +20,15 @@ from bot.service import Service
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024  # platforms send a few KB; anything over 1 MB is refused unread
+BODY_READ_SECONDS = 10.0  # platforms send a body at once; a client that stalls is cut off
 
 
 class BodyTooLarge(Exception):
     """A request body over MAX_BODY_BYTES."""
+
+
+class BodyIncomplete(Exception):
+    """A request body that did not arrive whole: the client stalled or went away."""
 
 
 async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
@@ -31,6 +36,14 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge
+    try:
+        return await asyncio.wait_for(_read_stream(request, limit), BODY_READ_SECONDS)
+    except (asyncio.TimeoutError, ClientDisconnect):
+        # Uvicorn has no body timeout: a Content-Length larger than what is sent waits forever.
+        raise BodyIncomplete from None
+
+
+async def _read_stream(request: Request, limit: int) -> bytes:
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
@@ -38,6 +51,13 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
             raise BodyTooLarge
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def body_refusal(error: Exception) -> Response:
+    """The answer to a body that was not read: 413 too large, 408 incomplete."""
+    if isinstance(error, BodyTooLarge):
+        return PlainTextResponse("request body too large", status_code=413)
+    return PlainTextResponse("request body incomplete", status_code=408)
 
 
 class Runtime:
@@ -127,8 +147,8 @@ async def telegram_webhook(rt: Runtime, request: Request) -> Response:
     from adapters.telegram import process_webhook
     try:
         body = await read_body(request)
-    except BodyTooLarge:
-        return PlainTextResponse("request body too large", status_code=413)
+    except (BodyTooLarge, BodyIncomplete) as error:
+        return body_refusal(error)
     try:
         status = await process_webhook(rt.telegram, body, request.headers, rt.telegram_secret)
     except Exception:  # noqa: BLE001 - never a traceback to the caller; Telegram re-delivers
@@ -144,8 +164,8 @@ async def slack_events(rt: Runtime, request: Request) -> Response:
     from adapters.slack import handle_http
     try:
         body = await read_body(request)
-    except BodyTooLarge:
-        return PlainTextResponse("request body too large", status_code=413)
+    except (BodyTooLarge, BodyIncomplete) as error:
+        return body_refusal(error)
     try:
         status, headers, text = await handle_http(rt.slack, body, dict(request.headers))
     except Exception:  # noqa: BLE001

@@ -58,16 +58,22 @@ async def test_serve_answers_a_webhook_and_drains_a_burst_on_sigterm(telegram_ap
         for n, update in enumerate(updates):  # one chat per update: we can tell answers apart
             update["message"]["chat"]["id"] = update["message"]["from"]["id"] = 5_000_000 + n
 
+        accepted_so_far = 0
+
         async def deliver(update):
+            nonlocal accepted_so_far
             try:
                 status, _ = await request("POST", f"{server.url}/telegram", json.dumps(update),
                                           TG_HEADERS)
-                return status
             except Exception:  # noqa: BLE001 - refused once shutdown began: not accepted
                 return None
+            accepted_so_far += status == 200
+            return status
 
         burst = [asyncio.create_task(deliver(u)) for u in updates]
-        await asyncio.sleep(0.05)
+        # SIGTERM once the burst is under way: some updates accepted, answers still pending.
+        while accepted_so_far < 10 and not all(t.done() for t in burst):
+            await asyncio.sleep(0.005)
         server.terminate()
         statuses = await asyncio.gather(*burst)
         assert await server.wait(30) == 0
@@ -130,9 +136,9 @@ async def test_two_processes_on_one_redis_behave_as_one_bot(two_servers, telegra
 
     # A language chosen through A is honoured by B.
     await telegram(a, make_update("private_command", text="/language ru"))
-    await telegram_api.wait_for("sendMessage", 1)
+    await telegram_api.wait_for("sendMessage", 1, timeout=15)
     await telegram(b, make_update("private_command", text="/office"))
-    [_, office] = await telegram_api.wait_for("sendMessage", 2)
+    [_, office] = await telegram_api.wait_for("sendMessage", 2, timeout=15)
     assert "Алматы" in office["text"]
 
     # A Telegram update delivered to both is answered once.
@@ -148,7 +154,7 @@ async def test_two_processes_on_one_redis_behave_as_one_bot(two_servers, telegra
     status, _ = await request("POST", f"{a.url}/slack/events", body,
                               slack_headers(body, content_type="application/json"))
     assert status == 200
-    await slack_api.wait_for("chat.postMessage", 1)
+    await slack_api.wait_for("chat.postMessage", 1, timeout=15)
     retry = {**slack_headers(body, content_type="application/json"), "X-Slack-Retry-Num": "1",
              "X-Slack-Retry-Reason": "http_timeout"}
     status, _ = await request("POST", f"{b.url}/slack/events", body, retry)
@@ -165,7 +171,7 @@ async def test_the_store_holds_no_raw_user_id_and_no_message_text(two_servers, t
         update = make_update("private_text", text=text)
         update["message"]["from"]["id"] = update["message"]["chat"]["id"] = 987654321
         await request("POST", f"{a.url}/telegram", json.dumps(update), TG_HEADERS)
-    await telegram_api.wait_for("sendMessage", 2)
+    await telegram_api.wait_for("sendMessage", 2, timeout=15)
     client = Redis.from_url(shared_redis)
     dump = []
     for key in await client.keys("*"):

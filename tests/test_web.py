@@ -49,7 +49,7 @@ def content_dir(tmp_path):
     return dest
 
 
-def make_app(content_dir, telegram_api=None, slack_api=None):
+def make_app(content_dir, telegram_api=None, slack_api=None, public_url=None):
     environ = {}
     if telegram_api:
         environ.update(TELEGRAM_TOKEN=TOKEN, TELEGRAM_API_URL=telegram_api.base_url,
@@ -57,7 +57,7 @@ def make_app(content_dir, telegram_api=None, slack_api=None):
     if slack_api:
         environ.update(SLACK_BOT_TOKEN=SLACK_TOKEN, SLACK_SIGNING_SECRET=SLACK_SECRET,
                        SLACK_API_URL=slack_api.api_url)
-    config = ServerConfig(port=0, content_dir=content_dir, log_level="INFO", public_url=None,
+    config = ServerConfig(port=0, content_dir=content_dir, log_level="INFO", public_url=public_url,
                           telegram=bool(telegram_api), slack=bool(slack_api), environ=environ)
     metrics = Metrics()
     service = Service(Bot(load_content(content_dir)), MemoryState(), observer=metrics.observe)
@@ -160,7 +160,10 @@ async def test_an_edit_goes_live_and_a_broken_edit_keeps_the_last_good_content(
         server, telegram_api, content_dir):
     office = content_dir / "topics" / "office.yaml"
     good = office.read_text(encoding="utf-8")
-    office.write_text(good.replace("in **Almaty**.", "in **Almaty** (edited)."), encoding="utf-8")
+    menus_at_start = len(telegram_api.sent("setMyCommands"))
+    office.write_text(good.replace("in **Almaty**.", "in **Almaty** (edited).")
+                      .replace("title: UNHCR office in Kazakhstan", "title: UNHCR office (new)"),
+                      encoding="utf-8")
 
     async def answer():
         before = len(telegram_api.sent())
@@ -169,6 +172,9 @@ async def test_an_edit_goes_live_and_a_broken_edit_keeps_the_last_good_content(
 
     assert "(edited)" in await eventually(lambda: _has_version_changed(server, content_dir),
                                            timeout=2.0) and "(edited)" in await answer()
+    menus = await eventually(lambda: telegram_api.sent("setMyCommands")[menus_at_start:])
+    assert any(c["description"] == "UNHCR office (new)" for m in menus for c in m["commands"]
+               if c["command"] == "office"), "the command menus are refreshed"
 
     office.write_text(good.replace("command: office", "command: office\n  bad: [unclosed"),
                       encoding="utf-8")
@@ -193,3 +199,12 @@ async def _health_with_error(url):
 async def _quiet(seconds: float = 0.3):
     import asyncio
     await asyncio.sleep(seconds)
+
+
+async def test_with_public_url_the_webhook_is_registered_with_the_secret(content_dir, telegram_api):
+    async with serving(make_app(content_dir, telegram_api, public_url="https://bot.example.org")):
+        [hook] = telegram_api.sent("setWebhook")
+        assert hook["url"] == "https://bot.example.org/telegram"
+        assert hook["secret_token"] == WEBHOOK_SECRET
+        menus = telegram_api.sent("setMyCommands")
+        assert sorted(m.get("language_code", "") for m in menus) == ["", "en", "kk", "ru"]

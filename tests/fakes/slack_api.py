@@ -67,7 +67,10 @@ class FakeSlackApi:
 
     # -- what the test arranges ----------------------------------------------------------
     def rate_limit_once(self, method: str) -> None:
-        """Answer the next call of `method` with 429 and Retry-After: 1."""
+        """Answer the next call of `method` with 429 and Retry-After: 1.
+
+        `method` may also be a response_url's path, "response/<name>".
+        """
         self._rate_limited.add(method)
 
     def queue_envelope(self, envelope: dict) -> None:
@@ -118,6 +121,10 @@ class FakeSlackApi:
         path = "response/" + request.match_info["name"]
         body = await _read_body(request)
         await asyncio.sleep(self._delays.get(path, 0))
+        if path in self._rate_limited:  # what Slack answers a response_url posted to too fast
+            self._rate_limited.discard(path)
+            self.calls.append(Call(path, body, 429, time.monotonic()))
+            return web.Response(text="rate_limited", status=429, headers={"Retry-After": "1"})
         self.calls.append(Call(path, body, 200, time.monotonic()))
         return web.Response(text="ok")
 

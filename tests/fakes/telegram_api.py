@@ -36,6 +36,9 @@ class FakeBotAPI:
         self.username = username
         self.calls: list[Call] = []
         self._failures: dict[str, list[tuple[int, dict]]] = {}
+        self._periodic: dict[str, list[tuple[int, int, dict]]] = {}  # method: (every, status, body)
+        self._counts: dict[str, int] = {}  # calls per method, failed ones included
+        self._drop: dict[str, int] = {}  # method -> calls to record, then hang up on
         self._updates: list[dict] = []
         self._news = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -62,12 +65,23 @@ class FakeBotAPI:
     # -- what the test arranges ------------------------------------------------------------
     def fail_once(self, method: str, status: int = 429, retry_after: int = 1) -> None:
         """Answer the next call of `method` with an error (429 Too Many Requests by default)."""
-        body = {"ok": False, "error_code": status,
-                "description": {429: f"Too Many Requests: retry after {retry_after}",
-                                403: "Forbidden: bot was blocked by the user"}.get(status, "Error")}
-        if status == 429:
-            body["parameters"] = {"retry_after": retry_after}
-        self._failures.setdefault(method, []).append((status, body))
+        self._failures.setdefault(method, []).append((status, _error(status, retry_after)))
+
+    def fail_every(self, method: str, every: int, status: int,
+                   retry_after: float = 1) -> None:
+        """Answer every `every`-th call of `method` (counting all its calls) with an error.
+
+        Several periods may be set; when two fall on the same call the first one set wins.
+        """
+        self._periodic.setdefault(method, []).append((every, status,
+                                                      _error(status, retry_after)))
+
+    def drop_after_delivery(self, method: str, times: int = 1) -> None:
+        """Record the next `times` calls of `method` as delivered, then hang up unanswered.
+
+        What a lost response looks like: the message reached the user, the caller can't know.
+        """
+        self._drop[method] = self._drop.get(method, 0) + times
 
     def queue_update(self, update: dict) -> None:
         """Hand `update` to the next getUpdates."""
@@ -93,11 +107,21 @@ class FakeBotAPI:
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = {k: _decode(v) for k, v in (await request.post()).items()}
+        self._counts[method] = count = self._counts.get(method, 0) + 1
         failures = self._failures.get(method)
-        if failures:
-            status, body = failures.pop(0)
+        failure = failures.pop(0) if failures else next(
+            ((status, body) for every, status, body in self._periodic.get(method, ())
+             if count % every == 0), None)
+        if failure:
+            status, body = failure
             self.calls.append(Call(method, params, status, time.monotonic()))
             return web.json_response(body, status=status)
+        if self._drop.get(method):
+            self._drop[method] -= 1
+            self.calls.append(Call(method, params, 200, time.monotonic()))
+            self._result(method, params)
+            request.transport.close()  # no response: the caller sees the connection drop
+            return web.Response()  # never written: the transport is closed
         if method == "getUpdates":
             result = await self._get_updates(params)
         else:
@@ -129,6 +153,17 @@ class FakeBotAPI:
                              "username": self.username},
                     "text": params.get("text", "")}
         return True
+
+
+def _error(status: int, retry_after: float) -> dict:
+    """The body Telegram answers an error with; a 429 carries parameters.retry_after."""
+    body = {"ok": False, "error_code": status,
+            "description": {429: f"Too Many Requests: retry after {retry_after}",
+                            403: "Forbidden: bot was blocked by the user",
+                            500: "Internal Server Error"}.get(status, "Error")}
+    if status == 429:
+        body["parameters"] = {"retry_after": retry_after}
+    return body
 
 
 def _decode(value: str):
