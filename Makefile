@@ -18,6 +18,9 @@ validate: setup
 bench: setup
 	$(PY) bench/core.py
 
+fuzz: setup
+	$(PY) -m pytest -q -m fuzz --hypothesis-profile=fuzz --durations=0 tests/fuzz
+
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml

@@ -2,18 +2,24 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 
 from bot.limits import SLACK_BLOCKS_MAX, SLACK_SECTION_MAX
+from bot.markup import is_web_url
 from bot.message import Block, Choice, Reply
 from bot.render import render_plain
+
+log = logging.getLogger(__name__)
 
 HOME_BLOCKS_MAX = 100  # a Home tab view holds twice as many blocks as a message
 HEADER_MAX = 150  # header block text, plain_text
 BUTTON_TEXT_MAX = 75
 BUTTON_VALUE_MAX = 2000
+ACTION_ID_MAX = 255
 BUTTONS_PER_ACTIONS = 25  # elements in one actions block
 FALLBACK_TEXT_MAX = 3000  # the notification text: the blocks carry the whole answer
+EMPTY_FALLBACK = "…"  # Slack wants some notification text even for a reply with none
 SHARE_ACTION = "share"
 # Button labels the content does not (yet) provide, in each content language.
 SHARE_LABELS = {"en": "Share in channel", "ru": "Поделиться в канале", "kk": "Арнада бөлісу"}
@@ -27,30 +33,32 @@ def escape(text: str) -> str:
 
 def render_blocks(reply: Reply, *, shareable: bool = False) -> dict:
     """A message payload: `text` (the notification fallback) and at most 50 `blocks`."""
-    top = [_context(reply.note)] if reply.note else []
-    if reply.title:
+    top = [_context(reply.note)] if reply.note and reply.note.strip() else []
+    if reply.title and reply.title.strip():
         top.append(_header(reply.title))
-    bottom = [_context(reply.footer)] if reply.footer else []
-    bottom += _buttons(reply.choices, reply.lang) + _buttons(reply.menu, reply.lang)
-    if shareable and is_shareable(reply):
-        bottom.append(_share_button(reply))
+    footer = [_context(reply.footer)] if reply.footer and reply.footer.strip() else []
+    share = _share_button(reply) if shareable and is_shareable(reply) else None
+    # Buttons past the limit go (the menu's last first), leaving room for one section.
+    room = SLACK_BLOCKS_MAX - len(top) - len(footer) - (share is not None) - 1
+    seen: set[str] = set()
+    buttons = (_buttons(reply.choices, reply.lang, seen) + _buttons(reply.menu, reply.lang, seen)
+               )[:room]
+    bottom = footer + buttons + ([share] if share else [])
     sections = _sections(reply.blocks, SLACK_BLOCKS_MAX - len(top) - len(bottom))
     return {"text": fallback_text(reply), "blocks": top + sections + bottom}
 
 
 def render_home(reply: Reply) -> dict:
     """A Home tab view: the reply's text, then its topic menu as buttons."""
-    buttons = _buttons(reply.menu, reply.lang)
+    buttons = _buttons(reply.menu, reply.lang, set())[:HOME_BLOCKS_MAX - 1]
     sections = _sections(reply.blocks, HOME_BLOCKS_MAX - len(buttons))
     return {"type": "home", "blocks": sections + buttons}
 
 
 def fallback_text(reply: Reply) -> str:
-    """The plain text Slack shows in notifications, escaped and bounded."""
-    text = escape(render_plain(reply))
-    if len(text) > FALLBACK_TEXT_MAX:  # cut, without leaving half an "&amp;" behind
-        text = re.sub(r"&[a-z]*$", "", text[:FALLBACK_TEXT_MAX - 1]) + "…"
-    return text
+    """The plain text Slack shows in notifications, escaped, bounded and never empty."""
+    text = _shorten(escape(render_plain(reply)), FALLBACK_TEXT_MAX)
+    return text if text.strip() else EMPTY_FALLBACK
 
 
 def is_shareable(reply: Reply) -> bool:
@@ -58,11 +66,13 @@ def is_shareable(reply: Reply) -> bool:
     return reply.kind == "answer" and bool(reply.intent)
 
 
-def button_value(kind: str, value: str, lang: str) -> str:
-    """What a button carries: enough to ask the core for the same reply again."""
+def button_value(kind: str, value: str, lang: str) -> str | None:
+    """What a button carries: enough to ask the core for the same reply again; None (and a
+    warning) when that would not fit in a button."""
     encoded = json.dumps({"kind": kind, "value": value, "lang": lang}, ensure_ascii=False)
     if len(encoded) > BUTTON_VALUE_MAX:
-        raise ValueError(f"button value longer than {BUTTON_VALUE_MAX} characters: {value[:40]!r}")
+        log.warning("button dropped: value over %d characters", BUTTON_VALUE_MAX)
+        return None
     return encoded
 
 
@@ -83,24 +93,32 @@ def _header(title: str) -> dict:
 
 
 def _context(text: str) -> dict:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(escape(text))}]}
+    return {"type": "context",
+            "elements": [{"type": "mrkdwn", "text": _shorten(escape(text), SLACK_SECTION_MAX)}]}
 
 
 def _section(text: str) -> dict:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
-def _buttons(choices: tuple[Choice, ...], lang: str) -> list[dict]:
-    elements = [_button(c.label, f"{c.kind}:{c.value}", button_value(c.kind, c.value, lang))
-                for c in choices]
+def _buttons(choices: tuple[Choice, ...], lang: str, seen: set[str]) -> list[dict]:
+    """Actions blocks of buttons; one per action id in a message (`seen` holds those used)."""
+    elements = []
+    for choice in choices:
+        action_id = f"{choice.kind}:{choice.value}"
+        value = button_value(choice.kind, choice.value, lang)
+        if action_id in seen or value is None or len(action_id) > ACTION_ID_MAX:
+            continue
+        seen.add(action_id)
+        elements.append(_button(choice.label, action_id, value))
     return [{"type": "actions", "elements": elements[i:i + BUTTONS_PER_ACTIONS]}
             for i in range(0, len(elements), BUTTONS_PER_ACTIONS)]
 
 
-def _share_button(reply: Reply) -> dict:
+def _share_button(reply: Reply) -> dict | None:
     label = SHARE_LABELS.get(reply.lang, SHARE_LABELS["en"])
-    button = _button(label, SHARE_ACTION, button_value("topic", reply.intent or "", reply.lang))
-    return {"type": "actions", "elements": [button]}
+    value = button_value("topic", reply.intent or "", reply.lang)
+    return {"type": "actions", "elements": [_button(label, SHARE_ACTION, value)]} if value else None
 
 
 def _button(label: str, action_id: str, value: str) -> dict:
@@ -116,9 +134,13 @@ def mrkdwn(block: Block) -> str:
     parts = []
     for span in block.spans:
         text = escape(span.text)
-        if span.link:
-            url = escape(span.link).replace("|", "%7C")
-            text = f"<{url}|{text}>"
+        link = f"<{escape(span.link).replace('|', '%7C')}|{text}>" if span.link else ""
+        # Only web links link: "<!channel|x>" would notify everyone. A link longer than a
+        # section could not be split; both are spelled out instead, as in plain text.
+        if span.link and is_web_url(span.link) and len(link) <= SLACK_SECTION_MAX:
+            text = link
+        elif span.link:
+            text += escape(f" ({span.link})")
         if span.bold:
             text = _bold(text)
         parts.append(text)
@@ -155,15 +177,21 @@ def _sections(blocks: tuple[Block, ...], budget: int) -> list[dict]:
 
 
 def _split(line: str) -> list[str]:
-    """A line longer than a section, cut between words (never inside a link or an entity)."""
+    """A line longer than a section, cut between words (never inside a link or an entity);
+    a word longer than a section (text with no spaces, as in Chinese) between letters."""
     chunks = [""]
     for token in _TOKEN.findall(line):
-        if chunks[-1] and len(chunks[-1]) + len(token) > SLACK_SECTION_MAX:
-            chunks.append("")
-        chunks[-1] += token
-    return [_cut(c.strip()) for c in chunks if c.strip()]
+        # Only words and spaces grow this long: links are shorter than a section (mrkdwn).
+        for start in range(0, len(token), SLACK_SECTION_MAX):
+            piece = token[start:start + SLACK_SECTION_MAX]
+            if chunks[-1] and len(chunks[-1]) + len(piece) > SLACK_SECTION_MAX:
+                chunks.append("")
+            chunks[-1] += piece
+    return [c.strip() for c in chunks if c.strip()]
 
 
-def _cut(text: str) -> str:
-    # The last guard: a single token (a huge link) longer than a section.
-    return text if len(text) <= SLACK_SECTION_MAX else text[:SLACK_SECTION_MAX - 1] + "…"
+def _shorten(text: str, limit: int) -> str:
+    """Escaped text cut to `limit` with an ellipsis, without leaving half an "&amp;" behind."""
+    if len(text) <= limit:
+        return text
+    return re.sub(r"&[a-z]*$", "", text[:limit - 1]) + "…"

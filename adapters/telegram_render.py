@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOpti
 from telegram.constants import ParseMode
 
 from bot.limits import TELEGRAM_CALLBACK_DATA_MAX_BYTES, TELEGRAM_MESSAGE_MAX
+from bot.markup import is_web_url
 from bot.message import Choice, Reply, Span
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,8 @@ TOPIC_BUTTON = "t"  # callback data "t:<command>:<lang>": open a topic in the bu
 LANGUAGE_BUTTON = "l"  # callback data "l:<code>": switch to that language
 PAIR_LABEL_MAX = 20  # two buttons share a row when both labels are this short (a phone's width)
 _TAG = re.compile(r"<[^>]+>")
+_LINE_TOKEN = re.compile(r"<[^>]+>|\n|[^<\n]+")  # our tags, line breaks, escaped text
+PARAGRAPH_JOIN, LINE_JOIN, CUT_JOIN = "\n\n", "\n", ""  # what separates the pieces of a text
 
 
 @dataclass(frozen=True)
@@ -55,16 +58,18 @@ def paragraphs(reply: Reply) -> list[str]:
             out.append("• " + line)
     if reply.footer:
         out.append(f"<i>{_escape(reply.footer)}</i>")
-    return [p for p in out if p]
+    return [p for p in out if visible_text(p).strip()]  # a blank paragraph is only a gap
 
 
 def render_spans(spans: tuple[Span, ...]) -> str:
-    """Spans as HTML, every piece of text and every URL escaped."""
+    """Spans as HTML, every piece of text and every URL escaped; only web links link."""
     out = []
     for span in spans:
         text = _escape(span.text)
-        if span.link:
+        if span.link and is_web_url(span.link):
             text = f'<a href="{html.escape(span.link, quote=True)}">{text}</a>'
+        elif span.link:  # e.g. tg:// would mention a user: spelled out instead, as in plain text
+            text += _escape(f" ({span.link})")
         if span.bold:
             text = f"<b>{text}</b>"
         out.append(text)
@@ -72,39 +77,74 @@ def render_spans(spans: tuple[Span, ...]) -> str:
 
 
 def split_message(parts: list[str], limit: int = TELEGRAM_MESSAGE_MAX) -> list[str]:
-    """Join paragraphs into messages of at most `limit`, breaking only between paragraphs."""
+    """Join paragraphs into messages of at most `limit`, breaking between paragraphs if
+    possible; the pieces of a paragraph cut to fit keep their own separators."""
     chunks: list[str] = []
-    current = ""
+    current, size = "", 0
     for part in parts:
-        for piece in _fit(part, limit):
-            joined = f"{current}\n\n{piece}" if current else piece
-            if telegram_length(joined) <= limit:
-                current = joined
-            else:
+        for join, piece in _fit(part, limit):
+            piece_size = telegram_length(piece)
+            if current and size + len(join) + piece_size <= limit:
+                current, size = current + join + piece, size + len(join) + piece_size
+                continue
+            if visible_text(current).strip():
                 chunks.append(current)
-                current = piece
-    if current:
+            current, size = piece, piece_size
+    if visible_text(current).strip():
         chunks.append(current)
     return chunks or [""]
 
 
-def _fit(part: str, limit: int) -> list[str]:
-    """A paragraph that fits, else its lines; a line too long alone loses its markup to fit."""
+def _fit(part: str, limit: int) -> list[tuple[str, str]]:
+    """A paragraph as (separator, piece) pairs that each fit: whole, else line by line; a
+    line too long alone loses its markup and is cut between characters."""
     if telegram_length(part) <= limit:
-        return [part]
-    pieces: list[str] = []
-    for line in part.split("\n"):
+        return [(PARAGRAPH_JOIN, part)]
+    pieces: list[tuple[str, str]] = []
+    for line in _lines(part):
+        join = LINE_JOIN if pieces else PARAGRAPH_JOIN
         if telegram_length(line) <= limit:
-            pieces.append(line)
+            pieces.append((join, line))
             continue
-        piece = ""
-        for char in html.unescape(_TAG.sub("", line)):
-            if telegram_length(piece + _escape(char)) > limit:
-                pieces.append(piece)
-                piece = ""
-            piece += _escape(char)
-        pieces.append(piece)
+        for piece in _cut(_escape(visible_text(line)), limit):
+            pieces.append((join, piece))
+            join = CUT_JOIN
     return pieces
+
+
+def _cut(text: str, limit: int) -> list[str]:
+    """Escaped text in pieces of at most `limit`, never cutting an entity such as "&amp;"."""
+    pieces = []
+    while telegram_length(text) > limit:
+        end = limit
+        while (excess := telegram_length(text[:end]) - limit) > 0:
+            end -= (excess + 1) // 2  # characters of two UTF-16 units: never below the cut
+        entity = text.rfind("&", max(end - 4, 0), end)  # "&amp;" is the longest we write
+        if entity != -1 and ";" not in text[entity:end]:
+            end = entity
+        pieces.append(text[:end])
+        text = text[end:]
+    return pieces + [text]
+
+
+def _lines(part: str) -> list[str]:
+    """A paragraph's lines, broken only at newlines outside any tag (a bold span may hold one)."""
+    lines, depth = [""], 0
+    for token in _LINE_TOKEN.findall(part):
+        if token == "\n" and not depth:
+            lines.append("")
+            continue
+        if token.startswith("</"):
+            depth -= 1
+        elif token.startswith("<"):
+            depth += 1
+        lines[-1] += token
+    return lines
+
+
+def visible_text(part: str) -> str:
+    """What the reader sees of rendered HTML: the text without tags, entities read."""
+    return html.unescape(_TAG.sub("", part))
 
 
 def _escape(text: str) -> str:

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Callable, Mapping
 
 from bot.validate import validate_documents
 from bot.yamlsrc import Document, Problem, Where, YamlError, read_yaml
@@ -110,10 +111,12 @@ def read_documents(content_dir: Path) -> tuple[Document | None, list[Document], 
                                 "the bot's own messages and settings live here"))
     except YamlError as e:
         problems.append(e.problem)
-    files = sorted((root / TOPICS_DIR).glob("*.yaml")) + sorted((root / TOPICS_DIR).glob("*.yml"))
+    topics_dir = root / TOPICS_DIR
+    files = sorted(topics_dir.glob("*.yaml")) + sorted(topics_dir.glob("*.yml"))
+    display = _display_in(topics_dir)
     for path in files:
         try:
-            topics.append(read_yaml(path, _display(path)))
+            topics.append(read_yaml(path, display(path)))
         except YamlError as e:
             problems.append(e.problem)
             unreadable.append(path.stem)
@@ -179,6 +182,17 @@ def _display(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def _display_in(folder: Path) -> Callable[[Path], str]:
+    """`_display` for the files directly in `folder`, resolving the folder once rather than
+    each file's path (a system call per component of it)."""
+    try:
+        shown = folder.resolve().relative_to(Path.cwd())
+    except ValueError:  # nor is any file in it, unless a link leads elsewhere
+        return lambda path: _display(path) if path.is_symlink() else str(path)
+    prefix = "" if shown == Path(".") else f"{shown}{os.sep}"
+    return lambda path: _display(path) if path.is_symlink() else prefix + path.name
 
 
 def _nowhere(file: str) -> Where:

@@ -1,9 +1,13 @@
 """The matching index built once from content, and `understand(text) -> Match`."""
 from __future__ import annotations
 
+import heapq
 import math
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
 
 from rapidfuzz.distance import OSA
 
@@ -20,6 +24,10 @@ EXAMPLE_WEIGHT = 0.4  # share of the score from the closest example; the rest is
 # Unknown words count as n ** UNKNOWN_DAMPING words: one off-topic word ("weather") weighs
 # fully, but a long message full of life story does not drown the one word that matters.
 UNKNOWN_DAMPING = 0.5
+TOKEN_CACHE_SIZE = 65536  # distinct typed tokens whose reading is remembered
+# Added to a candidate's best possible score, far above float rounding, so that no candidate
+# that could still enter the top is skipped.
+ROUNDING_SLACK = 1e-9
 
 
 @dataclass(frozen=True)
@@ -46,8 +54,33 @@ class Match:
         return self.candidates[0] if self.candidates else None
 
 
-def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
+@dataclass(slots=True)
+class _Query:
+    """A text's features as scoring sees them."""
+
+    content_words: list[str]  # features some intent holds, in the text's order
+    gains: dict[str, float]  # feature -> what it adds to an intent's coverage
+    products: dict[str, float]  # content word -> its term in a dot product with an example
+    total: float  # the text's weight, that coverage is relative to
+    topic_total: float  # the same for topics, the bot's own words counting as function words
+    meta_norm: float
+    topic_norm: float
+    rest: list[tuple[str, float]] = field(default_factory=list)  # (feature, gain)
+    common_reach: float = 0.0  # squared norm of the words too common to nominate
+
+
+def _deletes(word: str) -> list[str]:
+    """Every distinct form of `word` with one letter deleted (of a doubled letter, one)."""
+    return [word[:i] + word[i + 1:] for i in range(len(word)) if not (i and word[i] == word[i - 1])]
+
+
+def _deletion_index(words) -> dict[str, tuple[str, ...]]:
+    """Each word under itself and under every form with one letter deleted."""
+    index: dict[str, tuple[str, ...]] = {}
+    for w in words:
+        for key in (w, *_deletes(w)):
+            index[key] = index.get(key, ()) + (w,)
+    return index
 
 
 def _allowed_distance(word: str) -> int:
@@ -75,7 +108,7 @@ def _trigger_key(token: str, lang: str) -> str:
     return token[:max(4, min(longest, len(token) - 2 if lang == "kk" else len(token) - 1))]
 
 
-def _follows(keys: tuple[str, ...], words: list[str], start: int) -> bool:
+def _follows(keys: tuple[str, ...], words: Sequence[str], start: int) -> bool:
     """Whether `keys` match `words` from `start` on, in order, skipping at most one word."""
     pos = start
     for n, key in enumerate(keys):
@@ -87,82 +120,176 @@ def _follows(keys: tuple[str, ...], words: list[str], start: int) -> bool:
     return True
 
 
+# A phrase's distinct features, in the order its set of features yields them: tuples,
+# unlike sets, drop out of the garbage collector's sight, and the index holds many.
+Row = tuple[str, ...]
+
+
+class _Vocabulary:
+    """The tokens content uses: how often, and in which languages."""
+
+    def __init__(self) -> None:
+        self._seen: list[str] = []  # every token, counted once all are read
+        self._by_lang: dict[str, set[str]] = defaultdict(set)
+
+    def learn(self, phrase: str, lang: str) -> list[str]:
+        """The tokens of `phrase`, counted as used in `lang`."""
+        words = tokens(phrase)
+        self._by_lang[lang].update(words)
+        self._seen += words
+        return words
+
+    def counts(self) -> dict[str, int]:
+        """Token -> how many times content uses it."""
+        return dict(Counter(self._seen))
+
+    def languages(self) -> dict[str, frozenset[str]]:
+        """Token -> the languages whose content uses it.
+
+        Tokens share one set per combination of languages: ten thousand small sets would
+        only give the garbage collector work.
+        """
+        langs: dict[str, frozenset[str]] = {}
+        shared: dict[frozenset[str], frozenset[str]] = {}
+        for lang, vocab in self._by_lang.items():
+            for tok in vocab:
+                combo = langs.get(tok, frozenset()) | {lang}
+                langs[tok] = shared.setdefault(combo, combo)
+        return langs
+
+
+def _row(words: list[str]) -> Row:
+    return tuple(set(features_of(words)))
+
+
+def _read_phrases(content: Content, vocab: _Vocabulary) -> tuple[dict[str, list[Row]],
+                                                                 dict[str, set[str]]]:
+    """Each intent's phrases (title, examples, keywords) as rows, and each topic's answer
+    features."""
+    intents: dict[str, list[Row]] = {}
+    answers: dict[str, set[str]] = {}
+    for topic in content.topics:
+        rows = intents.setdefault(topic.id, [])
+        for lang, text in topic.texts.items():
+            for phrase in (text.title, *text.examples, *text.keywords):
+                rows.append(_row(vocab.learn(phrase, lang)))
+            answers.setdefault(topic.id, set()).update(
+                features_of(vocab.learn(text.answer, lang)))
+    for name, by_lang in content.intents.items():
+        rows = intents.setdefault(name, [])
+        for lang, phrases in by_lang.items():
+            for phrase in phrases:
+                rows.append(_row(vocab.learn(phrase, lang)))
+    return intents, answers
+
+
+def _read_triggers(content: Content, vocab: _Vocabulary) -> list[tuple[str, ...]]:
+    """The referral trigger phrases, as the word prefixes they match."""
+    triggers = []
+    for lang, phrases in content.referral_triggers.items():
+        for phrase in phrases:
+            keys = tuple(_trigger_key(t, lang) for t in vocab.learn(phrase, lang))
+            if keys:
+                triggers.append(keys)
+    return triggers
+
+
 class Index:
     """An inverted index over the example questions of every topic and meta intent."""
 
     def __init__(self, content: Content):
-        intents: dict[str, list[list[str]]] = {}  # intent -> examples as feature lists
-        answers: dict[str, set[str]] = {}  # intent -> features of its answers
-        self.lang_vocab: dict[str, set[str]] = defaultdict(set)  # token -> languages
-        token_freq: dict[str, int] = defaultdict(int)
-        for topic in content.topics:
-            rows = intents.setdefault(topic.id, [])
-            for lang, text in topic.texts.items():
-                for phrase in (text.title, *text.examples, *text.keywords):
-                    rows.append(features_of(self._learn_tokens(phrase, lang, token_freq)))
-                answers.setdefault(topic.id, set()).update(
-                    features_of(self._learn_tokens(text.answer, lang, token_freq)))
-        for name, by_lang in content.intents.items():
-            rows = intents.setdefault(name, [])
-            for lang, phrases in by_lang.items():
-                for phrase in phrases:
-                    rows.append(features_of(self._learn_tokens(phrase, lang, token_freq)))
-        self.triggers: list[tuple[str, ...]] = []
-        for lang, phrases in content.referral_triggers.items():
-            for phrase in phrases:
-                keys = tuple(_trigger_key(t, lang) for t in self._learn_tokens(phrase, lang, token_freq))
-                if keys:
-                    self.triggers.append(keys)
+        vocab = _Vocabulary()
+        intents, answers = _read_phrases(content, vocab)
         self.intent_ids = list(intents)
-        n = len(intents)
-        df: dict[str, int] = defaultdict(int)
-        self.intent_features: list[frozenset[str]] = []
-        self.answer_features: list[frozenset[str]] = []  # in the answer, not the examples
-        for name, rows in intents.items():
-            fs = frozenset(f for row in rows for f in row)
-            extra = frozenset(answers.get(name, ())) - fs
-            self.intent_features.append(fs)
-            self.answer_features.append(extra)
-            for f in fs:
-                df[f] += 1
-        # Rarity comes from the examples; a word only answers use gets its rarity there.
-        answer_df: dict[str, int] = defaultdict(int)
-        for extra in self.answer_features:
-            for f in extra:
-                if f not in df:
-                    answer_df[f] += 1
-        df.update(answer_df)
-        self.weight = {f: STOP_WEIGHT if f in STOP_FEATURES else math.log(1 + n / d)
-                       for f, d in df.items()}
-        self.unknown_weight = UNKNOWN_WEIGHT * math.log(1 + n)
-        self.postings: dict[str, list[int]] = defaultdict(list)
-        for i, fs in enumerate(self.intent_features):
-            for f in fs | self.answer_features[i]:
-                if f not in STOP_FEATURES:
-                    self.postings[f].append(i)
-        # Which examples of each intent hold a word, and each example's norm: the closest
-        # example is found through these postings, never by scanning every example.
-        self.example_norms: list[list[float]] = []
-        self.example_postings: dict[str, dict[int, list[int]]] = defaultdict(dict)
-        for i, rows in enumerate(intents.values()):
-            norms = []
-            for row in rows:
-                fs = set(row)
-                if not fs:
-                    continue
-                for f in fs:
-                    if f not in STOP_FEATURES:
-                        self.example_postings[f].setdefault(i, []).append(len(norms))
-                norms.append(math.sqrt(sum(self.weight[f] ** 2 for f in fs)))
-            self.example_norms.append(norms)
-        self.trigger_features: set[str] = set()
+        self.triggers = _read_triggers(content, vocab)
+        self.lang_vocab = vocab.languages()
+        self.token_freq = vocab.counts()
+        self._weigh(intents, answers)
+        self._index_intents()
+        self._index_examples(intents)
         self._triggers_by_start: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for trig in self.triggers:
             self._triggers_by_start[trig[0][:3]].append(trig)
-        self.token_freq = dict(token_freq)
-        self._token_deletes = self._deletion_index(t for t in self.token_freq if len(t) >= 4)
-        self._feature_deletes = self._deletion_index(
+        self.trigger_features: set[str] = set()
+        self._token_deletes = _deletion_index(t for t in self.token_freq if len(t) >= 4)
+        self._feature_deletes = _deletion_index(
             f for f in (*self.weight, *self.trigger_features) if len(f) >= 4)
+        self._index_meta(content)
+        # People repeat their typos and Latin spellings ("waht", "kense"): each distinct
+        # token is corrected, or voted on, once per index rather than once per message.
+        self._corrections = lru_cache(maxsize=TOKEN_CACHE_SIZE)(self._correct)
+        self._latin_vote = lru_cache(maxsize=TOKEN_CACHE_SIZE)(self._vote_latin)
+
+    # -- building ----------------------------------------------------------------------
+    def _weigh(self, intents: dict[str, list[Row]], answers: dict[str, set[str]]) -> None:
+        """Each intent's features, and each feature's weight: rarer across intents, heavier."""
+        self.intent_features: list[frozenset[str]] = []
+        self.answer_features: list[frozenset[str]] = []  # in the answer, not the examples
+        df: Counter[str] = Counter()
+        for name, rows in intents.items():
+            fs = frozenset().union(*rows)
+            self.intent_features.append(fs)
+            self.answer_features.append(frozenset(answers.get(name, ())) - fs)
+            df.update(fs)
+        # Rarity comes from the examples; a word only answers use gets its rarity there.
+        answer_df: Counter[str] = Counter()
+        for extra in self.answer_features:
+            answer_df.update(f for f in extra if f not in df)
+        df.update(answer_df)
+        n = len(intents)
+        rarity = {d: math.log(1 + n / d) for d in set(df.values())}
+        self.weight = {f: STOP_WEIGHT if f in STOP_FEATURES else rarity[d] for f, d in df.items()}
+        self.unknown_weight = UNKNOWN_WEIGHT * math.log(1 + n)
+
+    def _index_intents(self) -> None:
+        """Which intents hold each word, and how much a word counts for each of them."""
+        self._in_examples: dict[str, list[int]] = defaultdict(list)
+        self._in_answers: dict[str, list[int]] = defaultdict(list)  # only in the answer
+        # Per intent, every feature it knows with its share: 1 in examples, less in answers.
+        self._shares: list[dict[str, float]] = []
+        for i, (fs, extra) in enumerate(zip(self.intent_features, self.answer_features)):
+            for f in fs - STOP_FEATURES:
+                self._in_examples[f].append(i)
+            for f in extra - STOP_FEATURES:
+                self._in_answers[f].append(i)
+            shares = dict.fromkeys(fs, 1.0)
+            shares.update(dict.fromkeys(extra, ANSWER_WEIGHT))
+            self._shares.append(shares)
+        self.postings: dict[str, list[int]] = {
+            f: sorted(self._in_examples.get(f, []) + self._in_answers.get(f, []))
+            for f in self._in_examples.keys() | self._in_answers.keys()}
+
+    def _index_examples(self, intents: dict[str, list[Row]]) -> None:
+        """Per intent: which of its examples hold each word, as a bit mask; the smallest
+        norm among them; and each example's norm.
+
+        The closest example is found through these, never by scanning every example of an
+        intent (see `_closest_example`).
+        """
+        self._example_masks: list[dict[str, int]] = []
+        self._least_norms: list[dict[str, float]] = []
+        self._example_norms: list[tuple[float, ...]] = []
+        squares = {f: w ** 2 for f, w in self.weight.items()}
+        for rows in intents.values():
+            masks: dict[str, int] = {}
+            least: dict[str, float] = {}
+            norms: list[float] = []
+            for row in rows:
+                if not row:
+                    continue
+                bit = 1 << len(norms)
+                norm = math.sqrt(sum(map(squares.__getitem__, row)))
+                for f in row:
+                    if f not in STOP_FEATURES:
+                        masks[f] = masks.get(f, 0) | bit
+                        if norm < least.get(f, math.inf):
+                            least[f] = norm
+                norms.append(norm)
+            self._example_masks.append(masks)
+            self._least_norms.append(least)
+            self._example_norms.append(tuple(norms))
+
+    def _index_meta(self, content: Content) -> None:
         # Words only the bot's own intents use ("hello", "thanks"): in "hello, where is the
         # office" they must not count against the office topic.
         meta = {i for i, name in enumerate(self.intent_ids) if name in content.intents}
@@ -176,27 +303,11 @@ class Index:
                                    if f in self.postings and set(self.postings[f]) <= meta)
         self.meta_intents = frozenset(meta)
 
-    def _learn_tokens(self, phrase: str, lang: str, freq: dict[str, int] | None) -> list[str]:
-        words = tokens(phrase)
-        for tok in words:
-            self.lang_vocab[tok].add(lang)
-            if freq is not None:
-                freq[tok] += 1
-        return words
-
-    @staticmethod
-    def _deletion_index(words) -> dict[str, list[str]]:
-        index: dict[str, list[str]] = defaultdict(list)
-        for w in words:
-            index[w].append(w)
-            for d in _deletes(w):
-                index[d].append(w)
-        return dict(index)
-
+    # -- reading a text ----------------------------------------------------------------
     def _known(self, f: str) -> bool:
         return f in self.weight or f in self.trigger_features
 
-    def _nearest(self, word: str, table: dict[str, list[str]], rank_by: dict) -> str | None:
+    def _nearest(self, word: str, table: dict[str, tuple[str, ...]], rank_by: dict) -> str | None:
         """The closest word in a deletion table within the allowed edit distance."""
         if len(word) < 4:
             return None
@@ -243,7 +354,7 @@ class Index:
                 continue
             f = feature(tok)
             if not self._known(f) and tok not in STOPWORDS:
-                fixed = self._correct(tok, transliterate)
+                fixed = self._corrections(tok, transliterate)
                 if fixed is not None:
                     corrections.append((tok, fixed))
                     f = fixed
@@ -253,25 +364,28 @@ class Index:
                 feats.append(f)
         return feats, corrections, unknown
 
-    def _typed_in_latin(self, words: list[str]) -> bool:
+    def _typed_in_latin(self, words: Sequence[str]) -> bool:
         """Whether Latin-letter words are Kazakh or Russian typed in Latin ("kense qaida").
 
         Only then are unknown Latin words spelled back into Cyrillic: otherwise English
         "restaurants" would become "арест" (arrest) and "joke" "жок" (no).
         """
-        english = cyrillic = 0
-        for tok in words:
-            if not tok.isascii() or not tok.isalpha():
-                continue
-            is_english = tok in STOPWORDS or "en" in self.lang_vocab.get(tok, ())
-            cyr = to_cyrillic(tok)
-            is_cyrillic = (bool(self.lang_vocab.get(cyr, set()) & {"ru", "kk"})
-                           or (len(cyr) >= 4 and feature(cyr) in self.weight))
-            if is_english and not is_cyrillic:  # "be", "men": both; they decide nothing
-                english += 1
-            elif is_cyrillic and not is_english:
-                cyrillic += 1
-        return cyrillic > english
+        return sum(map(self._latin_vote, words)) < 0
+
+    def _vote_latin(self, tok: str) -> int:
+        """+1 if a Latin-letter token reads as English, -1 if as Russian or Kazakh, else 0."""
+        if not tok.isascii() or not tok.isalpha():
+            return 0
+        is_english = tok in STOPWORDS or "en" in self.lang_vocab.get(tok, ())
+        cyr = to_cyrillic(tok)
+        langs = self.lang_vocab.get(cyr, ())
+        is_cyrillic = ("ru" in langs or "kk" in langs
+                       or (len(cyr) >= 4 and feature(cyr) in self.weight))
+        if is_english and not is_cyrillic:  # "be", "men": both; they decide nothing
+            return 1
+        if is_cyrillic and not is_english:
+            return -1
+        return 0
 
     def is_referral(self, text: str) -> bool:
         """Whether the text holds a referral trigger: its words in order, at most one between.
@@ -297,64 +411,150 @@ class Index:
     def understand(self, text: str, top: int = 3) -> Match:
         """Score every intent sharing a word with `text`; best first."""
         feats, corrections, unknown = self.analyse(text)
-        fixed = {c for _, c in corrections}
-        weights = {f: self._weight(f) for f in feats}
-        unknown_set = set(unknown)
-        total = (sum(w for f, w in weights.items() if f not in unknown_set)
-                 + self.unknown_weight * len(unknown_set) ** UNKNOWN_DAMPING)
+        query = self._query(feats, {c for _, c in corrections}, set(unknown))
+        credit, reach, common = self._credit(query)
+        if not credit:  # only very common words: let them nominate a bounded set
+            for f in common:
+                credit.update(dict.fromkeys(self.postings[f][:CANDIDATE_POSTINGS_MAX], 0.0))
+        if not credit:  # only function words: perhaps a question to the bot itself
+            for f in feats:
+                credit.update(dict.fromkeys(self.meta_stop_postings.get(f, ()), 0.0))
+        if not credit:
+            return Match((), tuple(feats), tuple(corrections), tuple(unknown))
+        # Very common and function words nominate no one, but count for those they name.
+        query.rest = [(f, query.gains[f]) for f in common + [f for f in feats if f in STOP_FEATURES]]
+        query.common_reach = sum([query.products[f] for f in common])
+        best = tuple([Candidate(self.intent_ids[i], round(min(score, 1.0), 4),
+                                tuple(filter(self._shares[i].__contains__, feats)))
+                      for score, i in self._top(query, credit, reach, top)])
+        return Match(best, tuple(feats), tuple(corrections), tuple(unknown))
+
+    def _query(self, feats: list[str], fixed: set[str], unknown: set[str]) -> _Query:
+        """What scoring needs to know of a text's features."""
+        weights: dict[str, float] = {}
+        gains: dict[str, float] = {}
+        products: dict[str, float] = {}
+        content_words: list[str] = []
+        for f in feats:
+            w = weights[f] = self._weight(f)
+            gains[f] = w * (FUZZY_WEIGHT if f in fixed else 1.0)
+            if f in self.postings:
+                content_words.append(f)
+                products[f] = w * w
+        total = (sum(w for f, w in weights.items() if f not in unknown)
+                 + self.unknown_weight * len(unknown) ** UNKNOWN_DAMPING)
         # Words only the bot's own intents use count as function words for topics.
         meta_only = [f for f in feats if f in self.meta_only]
         topic_total = total - sum(weights[f] - STOP_WEIGHT for f in meta_only)
         norm_sq = sum(w * w for w in weights.values())
         topic_norm = math.sqrt(norm_sq - sum(weights[f] ** 2 - STOP_WEIGHT ** 2 for f in meta_only))
-        meta_norm = math.sqrt(norm_sq)
+        return _Query(content_words=content_words, gains=gains, products=products, total=total,
+                      topic_total=topic_total, meta_norm=math.sqrt(norm_sq), topic_norm=topic_norm)
 
-        credit: dict[int, float] = defaultdict(float)
+    def _credit(self, query: _Query) -> tuple[dict[int, float], dict[int, float], list[str]]:
+        """What each intent holding the text's (not too common) words gains from them; the
+        part of the text's norm its examples reach, squared (see `_top`); and the words too
+        common to nominate intents."""
+        credit: dict[int, float] = {}
+        reach: dict[int, float] = {}
         common: list[str] = []
-        content_words = [f for f in feats if f in self.postings]
-        for f in content_words:
-            posting = self.postings[f]
-            if len(posting) > CANDIDATE_POSTINGS_MAX:
+        for f in query.content_words:
+            if len(self.postings[f]) > CANDIDATE_POSTINGS_MAX:
                 common.append(f)
                 continue
-            gain = weights[f] * (FUZZY_WEIGHT if f in fixed else 1.0)
-            for i in posting:
-                credit[i] += gain if f in self.intent_features[i] else gain * ANSWER_WEIGHT
-        if not credit:  # only very common words: let them nominate a bounded set
-            for f in common:
-                for i in self.postings[f][:CANDIDATE_POSTINGS_MAX]:
-                    credit[i] += 0.0
-        if not credit:  # only function words: perhaps a question to the bot itself
-            for f in feats:
-                for i in self.meta_stop_postings.get(f, ()):
-                    credit[i] += 0.0
-        if not credit:
-            return Match((), tuple(feats), tuple(corrections), tuple(unknown))
-        rest = common + [f for f in feats if f in STOP_FEATURES]
-        scored: list[Candidate] = []
-        for i in credit:
-            fs, extra = self.intent_features[i], self.answer_features[i]
-            gain = credit[i] + sum(weights[f] * (FUZZY_WEIGHT if f in fixed else 1.0)
-                                   * (1.0 if f in fs else ANSWER_WEIGHT)
-                                   for f in rest if f in fs or f in extra)
-            dots: dict[int, float] = defaultdict(float)
-            for f in content_words:
-                for e in self.example_postings[f].get(i, ()):
-                    dots[e] += weights[f] * self.weight[f]
-            norms = self.example_norms[i]
-            closest = max((d / norms[e] for e, d in dots.items()), default=0.0)
-            if i in self.meta_intents:
-                coverage, closest = gain / total, closest / meta_norm
-            else:
-                coverage, closest = gain / topic_total, closest / topic_norm
-            score = (1 - EXAMPLE_WEIGHT) * coverage + EXAMPLE_WEIGHT * closest
-            scored.append((score, i))
-        scored.sort(key=lambda c: (-c[0], self.intent_ids[c[1]]))
-        best = tuple(Candidate(self.intent_ids[i], round(min(score, 1.0), 4),
-                               tuple(f for f in feats if f in self.intent_features[i]
-                                     or f in self.answer_features[i]))
-                     for score, i in scored[:top])
-        return Match(best, tuple(feats), tuple(corrections), tuple(unknown))
+            gain, product = query.gains[f], query.products[f]
+            for i in self._in_examples.get(f, ()):
+                if i in credit:
+                    credit[i] += gain
+                else:
+                    credit[i] = gain
+                if i in reach:
+                    reach[i] += product
+                else:
+                    reach[i] = product
+            answer_gain = gain * ANSWER_WEIGHT
+            for i in self._in_answers.get(f, ()):
+                if i in credit:
+                    credit[i] += answer_gain
+                else:
+                    credit[i] = answer_gain
+        return credit, reach, common
+
+    def _top(self, query: _Query, credit: dict[int, float], reach: dict[int, float],
+             top: int) -> list[tuple[float, int]]:
+        """The `top` candidates as (score, intent), best first; ties go to the first id.
+
+        Finding an intent's closest example is the costly part of its score, so intents are
+        scored in order of the best score they could reach, until the rest cannot reach the
+        top. That ceiling takes every "rest" word as found, and bounds the closest example
+        by Cauchy-Schwarz: an example's dot product with the text over the example's norm is
+        at most the square root of the dot product, so at most the root of `reach`.
+        """
+        rest_gain = sum([g for _, g in query.rest])
+        # Per unit of gain and of root reach: the larger of the scales of topics and of the
+        # bot's own intents, as a ceiling may be loose but never low.
+        per_gain = (1 - EXAMPLE_WEIGHT) / min(query.total, query.topic_total)
+        per_reach = EXAMPLE_WEIGHT / min(query.meta_norm, query.topic_norm)
+        ceilings = sorted([(-((own + rest_gain) * per_gain
+                              + math.sqrt(reach.get(i, 0.0) + query.common_reach) * per_reach), i)
+                           for i, own in credit.items()])
+        scored: list[tuple[float, str, int]] = []
+        kept: list[float] = []  # the `top` best scores so far, lowest first
+        for neg_ceiling, i in ceilings:
+            if len(kept) == top and ROUNDING_SLACK - neg_ceiling < kept[0]:
+                break
+            score = self._score(i, credit[i], query)
+            scored.append((-score, self.intent_ids[i], i))
+            heapq.heappush(kept, score)
+            if len(kept) > top:
+                heapq.heappop(kept)
+        scored.sort()
+        return [(-neg, i) for neg, _, i in scored[:top]]
+
+    def _score(self, i: int, own: float, query: _Query) -> float:
+        """Intent i's score: how much of the text it covers, and how close its closest
+        example is; the bot's own intents are measured against the whole text."""
+        shares = self._shares[i]
+        gain = own + sum([g * shares[f] for f, g in query.rest if f in shares]) if query.rest else own
+        if i in self.meta_intents:
+            total, norm = query.total, query.meta_norm
+        else:
+            total, norm = query.topic_total, query.topic_norm
+        coverage, closest = gain / total, self._closest_example(i, query) / norm
+        return (1 - EXAMPLE_WEIGHT) * coverage + EXAMPLE_WEIGHT * closest
+
+    def _closest_example(self, i: int, query: _Query) -> float:
+        """The highest dot product of the text with one of intent i's examples, over that
+        example's norm; 0 when no example shares a word with the text.
+
+        An example holding one word of the text scores that word's product over its norm,
+        so among those the one of least norm is best; examples holding several words are
+        summed one by one, in the text's word order.
+        """
+        masks, least = self._example_masks[i], self._least_norms[i]
+        best = 0.0
+        found: list[tuple[int, float]] = []  # (examples holding the word, its product)
+        seen = several = 0
+        for f in query.content_words:
+            mask = masks.get(f)
+            if mask is not None:
+                product = query.products[f]
+                found.append((mask, product))
+                several |= seen & mask
+                seen |= mask
+                if product / least[f] > best:
+                    best = product / least[f]
+        norms = self._example_norms[i]
+        while several:
+            bit = several & -several
+            several ^= bit
+            dot = 0.0
+            for mask, product in found:
+                if mask & bit:
+                    dot += product
+            if dot / norms[bit.bit_length() - 1] > best:
+                best = dot / norms[bit.bit_length() - 1]
+        return best
 
     def detect_language(self, text: str) -> tuple[str | None, bool]:
         """The language `text` is written in, and whether that is certain."""

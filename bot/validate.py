@@ -9,7 +9,7 @@ from typing import Any, Iterable
 from bot import limits
 from bot.markup import parse_markup, plain_text
 from bot.text import normalize
-from bot.yamlsrc import Document, Problem, Where
+from bot.yamlsrc import Document, Problem
 
 TOPIC_KEYS = ("id", "command", "aliases", "related", "source", "as_of")
 TOPIC_LANG_KEYS = ("title", "examples", "keywords", "answer")
@@ -27,6 +27,7 @@ RESERVED_COMMANDS = frozenset({"start", "help", "language", "lang", "menu", "top
 RESERVED_IDS = frozenset(INTENT_KEYS) | {"referral", "language", "fallback", "none"}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 COMMAND_RE = re.compile(r"^[a-z0-9_]{1,%d}$" % limits.TELEGRAM_COMMAND_MAX)
+_LINK_TARGET = re.compile(r"\]\(([^)]*)\)")
 
 
 def validate_documents(messages: Document | None, topics: list[Document],
@@ -183,9 +184,10 @@ def _footer_length(data: Any, languages: list[str]) -> int:
 
 def _check_topics(docs: list[Document], languages: list[str], default: str, footer_len: int,
                   unreadable: set[str], out: list[Problem]) -> None:
-    ids: dict[str, Where] = {}
-    commands: dict[str, tuple[str, Where]] = {}
-    examples: dict[str, tuple[str, Where]] = {}
+    # First uses, by the document that has them: a position is looked up only for a report.
+    ids: dict[str, Document] = {}
+    commands: dict[str, tuple[str, Document, tuple]] = {}
+    examples: dict[str, tuple[str, Document, str, list]] = {}  # the section of the first
     related: list[tuple[_Report, int, str]] = []
     for doc in docs:
         r = _Report(doc, out)
@@ -204,11 +206,11 @@ def _check_topics(docs: list[Document], languages: list[str], default: str, foot
         elif topic_id in RESERVED_IDS:
             r.error(("id",), f"id '{topic_id}' is reserved for the bot's own intents")
         elif topic_id in ids:
-            first = ids[topic_id]
+            first = ids[topic_id].where("id")
             r.error(("id",), f"id '{topic_id}' is also used in {first.file}:{first.line}",
                     "each topic needs its own id")
         else:
-            ids[topic_id] = doc.where("id")
+            ids[topic_id] = doc
         _check_commands(r, d, str(topic_id), commands)
         for i, rel in enumerate(d.get("related") or []):
             related.append((r, i, str(rel)))
@@ -257,11 +259,12 @@ def _check_commands(r: _Report, d: dict, topic_id: str, seen: dict) -> None:
         elif word in RESERVED_COMMANDS:
             r.error(path, f"command '/{word}' is reserved for the bot itself")
         elif word in seen and seen[word][0] != topic_id:
-            other, where = seen[word]
+            other, doc, first = seen[word]
+            where = doc.where(*first)
             r.error(path, f"command '/{word}' is also used by topic '{other}' "
                           f"({where.file}:{where.line})", "each command opens one topic")
         else:
-            seen[word] = (topic_id, r.doc.where(*path))
+            seen[word] = (topic_id, r.doc, path)
 
 
 def _check_topic_language(r: _Report, section: Any, lang: str, topic_id: str, footer_len: int,
@@ -286,7 +289,7 @@ def _check_topic_language(r: _Report, section: Any, lang: str, topic_id: str, fo
             r.error((lang, "answer"), f"answer is too long: {size} characters with the title "
                     "and the source/as-of line",
                     f"shorten it to {limits.ANSWER_MAX_CHARS}, or split the topic in two")
-        for url in re.findall(r"\]\(([^)]*)\)", answer):
+        for url in _LINK_TARGET.findall(answer):
             if not re.match(r"https?://", url):
                 r.error((lang, "answer"), f"link '{url}' is not a web address",
                         "write links as [text](https://...)")
@@ -298,18 +301,23 @@ def _check_topic_language(r: _Report, section: Any, lang: str, topic_id: str, fo
     elif len(examples) < limits.MIN_EXAMPLES:
         r.warning((lang, "examples"), f"only {len(examples)} example questions",
                   f"give at least {limits.MIN_EXAMPLES}, as people really ask: the bot learns from them")
+    # Examples are remembered by their section, and the first one's place is looked up only
+    # for a report: a record per example would leave tens of thousands of small objects for
+    # the garbage collector to walk.
+    section_ref = (topic_id, r.doc, lang, examples)
     for i, ex in enumerate(examples):
-        key = " ".join(normalize(ex).split())
-        where = r.doc.where(lang, "examples", i)
-        if key in seen_examples:
-            other, first = seen_examples[key]
-            if other == topic_id:
-                r.warning((lang, "examples", i), f"example '{ex}' is listed twice")
-            else:
-                r.error((lang, "examples", i), f"example '{ex}' is also under topic '{other}' "
-                        f"({first.file}:{first.line})", "an example question belongs to one topic")
+        key = normalize(ex)
+        if key not in seen_examples:
+            seen_examples[key] = section_ref
+            continue
+        other, doc, other_lang, other_examples = seen_examples[key]
+        if other == topic_id:
+            r.warning((lang, "examples", i), f"example '{ex}' is listed twice")
         else:
-            seen_examples[key] = (topic_id, where)
+            j = next(j for j, x in enumerate(other_examples) if normalize(x) == key)
+            first = doc.where(other_lang, "examples", j)
+            r.error((lang, "examples", i), f"example '{ex}' is also under topic '{other}' "
+                    f"({first.file}:{first.line})", "an example question belongs to one topic")
     keywords = section.get("keywords")
     if keywords is not None and (not isinstance(keywords, list)
                                  or not all(_is_text(x) for x in keywords)):

@@ -1,7 +1,9 @@
 """YAML reading that remembers where each value stands, for error reports."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +47,7 @@ class Document:
 
     file: str
     data: Any
-    positions: dict[Path_, Where]
+    positions: Mapping[Path_, Where]
     duplicate_keys: tuple[tuple[Path_, Where], ...]
 
     def where(self, *path: Any) -> Where:
@@ -73,14 +75,7 @@ def read_yaml(path: Path, display: str | None = None) -> Document:
         raise YamlError(Problem(Where(name, 1, 1), f"file is not UTF-8 ({e.reason})",
                                 "save the file as UTF-8")) from None
     try:
-        loader = _Loader(text)
-        try:
-            node = loader.get_single_node()
-            positions: dict[Path_, Where] = {}
-            dups: list[tuple[Path_, Where]] = []
-            data = _build(node, (), name, positions, dups, loader) if node is not None else None
-        finally:
-            loader.dispose()
+        return _document(text, name)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -92,10 +87,85 @@ def read_yaml(path: Path, display: str | None = None) -> Document:
                                 _syntax_hint(problem))) from None
     except yaml.YAMLError as e:
         raise YamlError(Problem(Where(name, 1, 1), f"YAML error: {e}")) from None
-    return Document(name, data, positions, tuple(dups))
+
+
+def _document(text: str, name: str) -> Document:
+    """The parsed file. Positions are found only when first needed, unless a key is
+    repeated: that is reported at once, so they are recorded while parsing again."""
+    try:
+        return Document(name, _parse(text, _values), _LazyPositions(text, name), ())
+    except _DuplicateKey:
+        data, positions, dups = _with_positions(text, name)
+        return Document(name, data, positions, tuple(dups))
+
+
+def _parse(text: str, build: Callable[[yaml.Node, Any], Any]) -> Any:
+    """`build(root node, loader)` for the one document in `text` (None when it is empty)."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return build(node, loader) if node is not None else None
+    finally:
+        loader.dispose()
+
+
+class _LazyPositions(Mapping):
+    """The positions of a file's keys and items, found only when first asked for.
+
+    Recording a position for every value costs more than reading the values, and most
+    files have nothing to report: the file is parsed again the first time one is needed.
+    """
+
+    def __init__(self, text: str, name: str):
+        self._text, self._name = text, name
+
+    @cached_property
+    def _positions(self) -> dict[Path_, Where]:
+        return _with_positions(self._text, self._name)[1]
+
+    def __getitem__(self, path: Path_) -> Where:
+        return self._positions[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._positions
+
+    def __iter__(self) -> Iterator[Path_]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+
+class _DuplicateKey(Exception):
+    """A mapping repeats a key (reported as a problem, so its position is needed)."""
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _values(node: yaml.Node, loader) -> Any:
+    """The Python value of `node`; raises _DuplicateKey if a mapping repeats a key."""
+    if isinstance(node, yaml.MappingNode):
+        value: dict = {}
+        for key_node, value_node in node.value:
+            key = _values(key_node, loader)
+            if key in value:
+                raise _DuplicateKey
+            value[key] = _values(value_node, loader)
+        return value
+    if isinstance(node, yaml.SequenceNode):
+        return [_values(item, loader) for item in node.value]
+    if node.tag == _STR_TAG:
+        return node.value  # the common case, without the constructor's overhead
+    return loader.construct_object(node, deep=True)
+
+
+def _with_positions(text: str, name: str) -> tuple[Any, dict[Path_, Where], list]:
+    """The value of `text`, the position of every key and item, and the repeated keys."""
+    positions: dict[Path_, Where] = {}
+    dups: list[tuple[Path_, Where]] = []
+    data = _parse(text, lambda node, loader: _build(node, (), name, positions, dups, loader))
+    return data, positions, dups
 
 
 def _build(node: yaml.Node, path: Path_, name: str, out: dict, dups: list, loader) -> Any:
@@ -117,7 +187,7 @@ def _build(node: yaml.Node, path: Path_, name: str, out: dict, dups: list, loade
         return [_build(item, path + (i,), name, out, dups, loader)
                 for i, item in enumerate(node.value)]
     if node.tag == _STR_TAG:
-        return node.value  # the common case, without the constructor's overhead
+        return node.value
     return loader.construct_object(node, deep=True)
 
 
