@@ -55,6 +55,9 @@ class SqliteState:
         self.path = Path(path)
         self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         self._db.execute("PRAGMA journal_mode = WAL")
+        # WAL with NORMAL cannot corrupt the file; a power cut may lose the last rate counts
+        # and dedup keys. FULL made every write wait for the disk, on the event loop.
+        self._db.execute("PRAGMA synchronous = NORMAL")
         self._db.executescript(SCHEMA)
         self._secret = secret or self._shared_secret()
         self._purged_at = 0.0

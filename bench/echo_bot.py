@@ -8,7 +8,8 @@ its secret check). A message is answered with its own text, a button tap with it
 Run: PORT=... TELEGRAM_TOKEN=... TELEGRAM_API_URL=... TELEGRAM_WEBHOOK_SECRET=...
      .venv/bin/python bench/echo_bot.py
 BENCH_OVERALL_MAX_RATE and BENCH_CONCURRENT_UPDATES change the limiter and the
-Application's concurrency for the diagnostic runs (bench/webhook.py --diagnose).
+Application's concurrency, as bench/webhook.py does for the serve process in its runs with
+the limiter lifted and with --diagnose.
 """
 from __future__ import annotations
 
