@@ -34,6 +34,29 @@ def redis_url(tmp_path_factory):
         yield server.url
 
 
+@pytest.fixture
+async def telegram_api():
+    """A fake Telegram Bot API on an ephemeral port of 127.0.0.1."""
+    from tests.fakes.telegram_api import FakeBotAPI
+    api = FakeBotAPI()
+    await api.start()
+    yield api
+    await api.close()
+
+
+@pytest.fixture
+async def slack_api():
+    """A fake Slack Web API and response_url on an ephemeral port of 127.0.0.1."""
+    import asyncio
+
+    from tests.fakes.slack_api import FakeSlackApi
+    api = FakeSlackApi()
+    await api.start()
+    yield api
+    await asyncio.sleep(0.05)  # let Bolt's last background listener finish its call
+    await api.close()
+
+
 def msg(text: str, **kw) -> Message:
     """A console message with `text`."""
     return Message(text=text, **kw)

@@ -39,22 +39,6 @@ QUIET = 0.3  # seconds to wait for something that must not happen
 
 
 @pytest.fixture
-async def telegram_api():
-    api = FakeBotAPI()
-    await api.start()
-    yield api
-    await api.close()
-
-
-@pytest.fixture
-async def slack_api():
-    api = FakeSlackApi()
-    await api.start()
-    yield api
-    await api.close()
-
-
-@pytest.fixture
 def content_dir(tmp_path):
     """A copy of the shipped content that a test may break."""
     dest = tmp_path / "content"

@@ -9,20 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, FakeBotAPI, make_update
+from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, make_update
 from tests.webtools import ServerProcess, request
 
 ROOT = Path(__file__).resolve().parent.parent
 TG_HEADERS = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET,
               "Content-Type": "application/json"}
-
-
-@pytest.fixture
-async def telegram_api():
-    api = FakeBotAPI()
-    await api.start()
-    yield api
-    await api.close()
 
 
 def telegram_env(api, tmp_path) -> dict[str, str]:
@@ -98,15 +90,6 @@ async def shared_redis(redis_url):
     yield url
     await client.flushdb()
     await client.aclose()
-
-
-@pytest.fixture
-async def slack_api():
-    from tests.fakes.slack_api import FakeSlackApi
-    api = FakeSlackApi()
-    await api.start()
-    yield api
-    await api.close()
 
 
 @pytest.fixture

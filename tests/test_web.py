@@ -14,8 +14,7 @@ from bot.answer import Bot
 from bot.content import load_content
 from bot.service import Service
 from bot.state import MemoryState
-from tests.fakes.slack_api import FakeSlackApi
-from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, FakeBotAPI, make_update
+from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, make_update
 from tests.webtools import (SLACK_SECRET, eventually, request, serving, slack_command,
                             slack_headers)
 
@@ -23,22 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SLACK_TOKEN = "xoxb-0000-web-test"
 TG_HEADERS = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET,
               "Content-Type": "application/json"}
-
-
-@pytest.fixture
-async def telegram_api():
-    api = FakeBotAPI()
-    await api.start()
-    yield api
-    await api.close()
-
-
-@pytest.fixture
-async def slack_api():
-    api = FakeSlackApi()
-    await api.start()
-    yield api
-    await api.close()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from adapters.telegram import TelegramConfig, build_application, running
 from bot.service import Service
 from bot.state import MemoryState
-from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, FakeBotAPI
+from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET
 
 _PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
                     "all_proxy")
@@ -17,15 +17,6 @@ def no_proxy(monkeypatch):
     """PTB's httpx client honours proxy variables, like trust_env; the fake is on this machine."""
     for name in _PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-async def telegram_api():
-    """A fake Bot API on an ephemeral port of 127.0.0.1."""
-    api = FakeBotAPI()
-    await api.start()
-    yield api
-    await api.close()
 
 
 @pytest.fixture

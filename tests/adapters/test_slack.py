@@ -30,16 +30,6 @@ QUIET = 0.3  # seconds to wait before asserting that nothing was sent
 
 # -- fixtures and factories ------------------------------------------------------------------
 @pytest.fixture
-async def slack_api():
-    """A fake Slack Web API and response_url on an ephemeral port of 127.0.0.1."""
-    api = FakeSlackApi()
-    await api.start()
-    yield api
-    await asyncio.sleep(0.05)  # let Bolt's last background listener finish its call
-    await api.close()
-
-
-@pytest.fixture
 def slack_service(bot):
     """The core service with its own memory, per test."""
     return Service(bot, MemoryState(secret=b"s" * 32))
