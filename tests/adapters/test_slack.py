@@ -24,7 +24,7 @@ from tests.fakes.slack_api import BOT_USER_ID, FakeSlackApi
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "slack"
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
-TOKEN = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy"
+TOKEN = "xoxb-0000-fake-test-token"  # not a real token: the fake API accepts any
 QUIET = 0.3  # seconds to wait before asserting that nothing was sent
 
 
