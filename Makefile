@@ -18,8 +18,16 @@ validate: setup
 bench: setup
 	$(PY) bench/core.py
 
+# Two processes, one a core: the property over built replies (the slowest) and all the rest;
+# the second prints as it goes, the first when both are done.
 fuzz: setup
-	$(PY) -m pytest -q -m fuzz --hypothesis-profile=fuzz --durations=0 tests/fuzz
+	@log=$$(mktemp); \
+	fuzz="$(PY) -m pytest -q -p no:cacheprovider -m fuzz --hypothesis-profile=fuzz \
+	      --hypothesis-show-statistics"; \
+	$$fuzz -k any_reply tests/fuzz >$$log 2>&1 & replies=$$!; \
+	$$fuzz -k "not any_reply" tests/fuzz; rest=$$?; \
+	wait $$replies; built=$$?; cat $$log; rm -f $$log; \
+	test $$rest -eq 0 -a $$built -eq 0
 
 setup: $(STAMP)
 

@@ -53,19 +53,27 @@ TRICKS = ("<", ">", "&", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;", "&#x3C;", "
           "<!here|here>", "<@U123>", "<#C1|general>", "<https://e.org|x>", "<https://e.org>",
           "*", "_", "~", "`", "```", "|", "\n", "\n\n", " ", "  ", "\t", "• ", "- ", "…",
           "&&", "<<>>", "]]>", "**bold**", "[x](https://e.org)") + SPECIAL
-_fragment = st.one_of(st.text(max_size=12), st.sampled_from(TRICKS))
-inline_texts = st.lists(_fragment, max_size=4).map("".join)
+_fragment = st.one_of(st.text(max_size=10), st.sampled_from(TRICKS))
+inline_texts = st.lists(_fragment, max_size=3).map("".join)
 
 
 def _repeat_to(text: str, length: int) -> str:
     return (text * (length // len(text) + 1))[:length]
 
 
+def sized(low: int, high: int) -> st.SearchStrategy[str]:
+    """Text of `low` to `high` characters, cheaply: a short random text repeated."""
+    return st.builds(_repeat_to, st.text(min_size=1, max_size=5), st.integers(low, high))
+
+
 # Past Telegram's 4,096 and Slack's 3,000, with and without places to break.
-long_texts = st.builds(_repeat_to, inline_texts.filter(bool), st.integers(2900, 9000))
+long_texts = st.builds(
+    _repeat_to, st.lists(st.one_of(st.text(min_size=1, max_size=10), st.sampled_from(TRICKS)),
+                         min_size=1, max_size=3).map("".join),
+    st.integers(2900, 9000))
 texts = one_in(6, long_texts, inline_texts)
 urls = st.one_of(
-    st.text(max_size=40),
+    st.text(max_size=20),
     st.builds(str.__add__, st.sampled_from(["https://", "http://", "HTTPS://", "https://e.org/",
                                             "javascript:", "tg://user?id=", "mailto:", "!",
                                             "@", "#", "!subteam^", ""]), inline_texts),
@@ -81,16 +89,17 @@ short_blocks = st.builds(Block, spans=st.lists(st.builds(Span, text=inline_texts
 block_lists = one_in(
     5, st.builds(lambda some, times: some * times, st.lists(short_blocks, min_size=1, max_size=3),
                  st.integers(1, 150)),
-    st.lists(blocks, max_size=6)).map(tuple)
+    st.lists(blocks, max_size=5)).map(tuple)
 
 TOPIC_IDS = ("office", "head", "contacts", "region", "asylum", "history")
-_values = st.one_of(st.sampled_from(TOPIC_IDS), st.text(max_size=20),
-                    st.builds(_repeat_to, st.text(min_size=1, max_size=5), st.integers(200, 2100)))
+# Ids, labels and commands past Slack's 255-character action id and 2,000-character value,
+# its 75-character button text and Telegram's 64-byte callback data.
 choices = st.builds(
-    Choice, kind=st.sampled_from(["topic", "language"]), value=_values,
-    label=st.one_of(st.text(min_size=1, max_size=30), st.text(min_size=70, max_size=120),
-                    st.sampled_from(TRICKS).filter(str.strip)),
-    command=st.one_of(st.sampled_from(TOPIC_IDS), st.text(max_size=70)))
+    Choice, kind=st.sampled_from(["topic", "language"]),
+    value=st.one_of(st.sampled_from(TOPIC_IDS), st.text(max_size=12), sized(200, 2100)),
+    label=st.one_of(st.text(min_size=1, max_size=20), sized(70, 120),
+                    st.sampled_from([t for t in TRICKS if t.strip()])),
+    command=st.one_of(st.sampled_from(TOPIC_IDS), st.text(max_size=12), sized(30, 80)))
 
 
 def _many(choice: Choice, times: int) -> list[Choice]:
@@ -99,14 +108,14 @@ def _many(choice: Choice, times: int) -> list[Choice]:
 
 
 # Now and then more buttons than a message (50 blocks of 25) or a Home tab (100) can hold.
-choice_lists = one_in(20, st.builds(_many, choices, st.sampled_from([26, 51, 1251, 2501])),
-                      st.lists(choices, max_size=6)).map(tuple)
+choice_lists = one_in(40, st.builds(_many, choices, st.sampled_from([26, 51, 1251, 2501])),
+                      st.lists(choices, max_size=4)).map(tuple)
 replies = st.builds(
     Reply, blocks=block_lists,
-    lang=st.one_of(st.sampled_from(["en", "ru", "kk"]), st.text(max_size=70)),
+    lang=st.one_of(st.sampled_from(["en", "ru", "kk"]), st.text(max_size=6), sized(30, 80)),
     kind=st.sampled_from(["answer", "decline", "referral", "meta", "help", "language"]),
-    intent=st.none() | st.text(max_size=30), score=st.floats(0, 1),
-    title=st.none() | texts, choices=choice_lists, source=st.none() | st.text(max_size=20),
+    intent=st.none() | st.text(max_size=12) | sized(1900, 2100), score=st.floats(0, 1),
+    title=st.none() | texts, choices=choice_lists, source=st.none() | st.text(max_size=12),
     as_of=st.none() | st.dates(), footer=st.none() | texts, note=st.none() | texts,
     language_choice=st.none() | st.sampled_from(["en", "ru", "kk"]), menu=choice_lists,
 )
@@ -190,10 +199,13 @@ class TelegramHTML(HTMLParser):
     def handle_charref(self, name):
         self.text.append(html.unescape(f"&#{name};"))
 
-    def unknown_decl(self, data):
-        raise AssertionError(f"declaration {data[:80]!r}")
+    def handle_startendtag(self, tag, attrs):
+        raise AssertionError(f"self-closing tag {self.get_starttag_text()!r}")
 
-    handle_startendtag = handle_comment = handle_decl = handle_pi = unknown_decl
+    def unknown_decl(self, data):
+        raise AssertionError(f"declaration, comment or instruction {data[:80]!r}")
+
+    handle_comment = handle_decl = handle_pi = unknown_decl
 
 
 def telegram_visible(source: str) -> tuple[str, list[str]]:
