@@ -13,6 +13,7 @@ _FOLD = (("ё", "е"), ("ә", "а"), ("ғ", "г"), ("қ", "к"), ("ң", "н"), (
          ("ү", "у"), ("һ", "х"), ("і", "и"), ("ї", "и"))
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_CLOSING_PUNCTUATION = ".,;:!?…)»\"'"
 _LATIN = re.compile(r"[a-z]")
 _CYRILLIC = re.compile(r"[а-я]")
 CYRILLIC_STEM = 5  # Russian and Kazakh words are compared by their first 5 letters
@@ -49,6 +50,8 @@ actually currently now right exactly please advance regards
 
 def fold(text: str) -> str:
     """Lowercase text with ё and the Kazakh letters folded to their Russian look-alikes."""
+    if text.isascii():  # already NFC, none of the letters below, and lower() is casefold()
+        return text.lower()
     text = unicodedata.normalize("NFC", text).casefold()
     if not text.isascii():
         for letter, plain in _FOLD:  # str.replace is several times faster than translate here
@@ -74,7 +77,13 @@ def tokens(text: str) -> list[str]:
 # is indexed, and each message for its language, its meaning and its referral triggers.
 @lru_cache(maxsize=SPLIT_TEXTS_KEPT)
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(_TOKEN.findall(fold(text)))
+    folded = fold(text)
+    # When the pieces between spaces (once closing punctuation is dropped) hold nothing but
+    # letters and digits, they are the tokens: several times faster found than by _TOKEN.
+    words = folded.rstrip(_CLOSING_PUNCTUATION).split()
+    if words and not "".join(words).isalnum():
+        words = _TOKEN.findall(folded)
+    return tuple(words)
 
 
 # Short forms people type for names the content spells out.
@@ -97,7 +106,9 @@ def feature(token: str) -> str:
             stem = stem[:-1]
         return stem
     if _LATIN.match(token):
-        return _english.stemWord(token)
+        # Every Snowball suffix rule ends in a letter, so a token ending in a digit ("covid19")
+        # would come back unchanged, only slowly.
+        return token if token[-1].isdigit() else _english.stemWord(token)
     return token
 
 

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import itemgetter
+from operator import mul
 
 from rapidfuzz.distance import OSA
 
@@ -65,8 +65,8 @@ class _Query:
     topic_total: float  # the same for topics, the bot's own words counting as function words
     meta_norm: float
     topic_norm: float
+    common: list[str] = field(default_factory=list)  # content words too common to nominate
     rest: list[tuple[str, float]] = field(default_factory=list)  # (feature, gain)
-    common_reach: float = 0.0  # squared norm of the words too common to nominate
 
 
 def _deletes(word: str) -> list[str]:
@@ -149,17 +149,18 @@ class _Vocabulary:
         Tokens share one set per combination of languages: ten thousand small sets would
         only give the garbage collector work.
         """
-        langs: dict[str, frozenset[str]] = {}
-        shared: dict[frozenset[str], frozenset[str]] = {}
-        for lang, vocab in self._by_lang.items():
+        bits: dict[str, int] = {}  # token -> its languages, one bit each
+        for n, vocab in enumerate(self._by_lang.values()):
             for tok in vocab:
-                combo = langs.get(tok, frozenset()) | {lang}
-                langs[tok] = shared.setdefault(combo, combo)
-        return langs
+                bits[tok] = bits.get(tok, 0) | 1 << n
+        names = list(self._by_lang)
+        shared = {b: frozenset(lang for n, lang in enumerate(names) if b >> n & 1)
+                  for b in set(bits.values())}
+        return {tok: shared[b] for tok, b in bits.items()}
 
 
 def _row(words: list[str]) -> Row:
-    return tuple(set(features_of(words)))
+    return tuple({feature(t) for t in words if len(t) > 1 or t.isdigit()})  # as features_of
 
 
 def _read_phrases(content: Content, vocab: _Vocabulary) -> tuple[dict[str, list[Row]],
@@ -422,8 +423,8 @@ class Index:
         if not credit:
             return Match((), tuple(feats), tuple(corrections), tuple(unknown))
         # Very common and function words nominate no one, but count for those they name.
+        query.common = common
         query.rest = [(f, query.gains[f]) for f in common + [f for f in feats if f in STOP_FEATURES]]
-        query.common_reach = sum([query.products[f] for f in common])
         best = tuple([Candidate(self.intent_ids[i], round(min(score, 1.0), 4),
                                 tuple(filter(self._shares[i].__contains__, feats)))
                       for score, i in self._top(query, credit, reach, top)])
@@ -441,20 +442,20 @@ class Index:
             if f in self.postings:
                 content_words.append(f)
                 products[f] = w * w
-        total = (sum(w for f, w in weights.items() if f not in unknown)
-                 + self.unknown_weight * len(unknown) ** UNKNOWN_DAMPING)
+        known = (w for f, w in weights.items() if f not in unknown) if unknown else weights.values()
+        total = sum(known) + self.unknown_weight * len(unknown) ** UNKNOWN_DAMPING
         # Words only the bot's own intents use count as function words for topics.
         meta_only = [f for f in feats if f in self.meta_only]
         topic_total = total - sum(weights[f] - STOP_WEIGHT for f in meta_only)
-        norm_sq = sum(w * w for w in weights.values())
+        norm_sq = sum(map(mul, weights.values(), weights.values()))
         topic_norm = math.sqrt(norm_sq - sum(weights[f] ** 2 - STOP_WEIGHT ** 2 for f in meta_only))
         return _Query(content_words=content_words, gains=gains, products=products, total=total,
                       topic_total=topic_total, meta_norm=math.sqrt(norm_sq), topic_norm=topic_norm)
 
     def _credit(self, query: _Query) -> tuple[dict[int, float], dict[int, float], list[str]]:
-        """What each intent holding the text's (not too common) words gains from them; the
-        part of the text's norm its examples reach, squared (see `_top`); and the words too
-        common to nominate intents."""
+        """What each intent holding the text's (not too common) words gains from them; how
+        close its examples could come to the text by those words (see `_top`); and the words
+        too common to nominate intents."""
         credit: dict[int, float] = {}
         reach: dict[int, float] = {}
         common: list[str] = []
@@ -464,14 +465,15 @@ class Index:
                 continue
             gain, product = query.gains[f], query.products[f]
             for i in self._in_examples.get(f, ()):
+                near = product / self._least_norms[i][f]
                 if i in credit:
                     credit[i] += gain
                 else:
                     credit[i] = gain
                 if i in reach:
-                    reach[i] += product
+                    reach[i] += near
                 else:
-                    reach[i] = product
+                    reach[i] = near
             answer_gain = gain * ANSWER_WEIGHT
             for i in self._in_answers.get(f, ()):
                 if i in credit:
@@ -485,25 +487,35 @@ class Index:
         """The `top` candidates as (score, intent), best first; ties go to the first id.
 
         Finding an intent's closest example is the costly part of its score, so intents are
-        scored in order of the best score they could reach, until the rest cannot reach the
-        top. That ceiling takes every "rest" word as found, and bounds the closest example
-        by Cauchy-Schwarz: an example's dot product with the text over the example's norm is
-        at most the square root of the dot product, so at most the root of `reach`.
+        taken in order of the best score they could reach, until the rest cannot reach the
+        top; each is scored only if, its coverage known, it still can.
+
+        Those ceilings bound the closest example by its words: the example's dot product
+        with the text over its norm is the sum of its words' products over that norm; each
+        is at most the product over the least norm of the intent's examples holding the word
+        (`reach`); and for the words too common to be in `reach`, the sum is at most the root
+        of the sum of their products (Cauchy-Schwarz), as the norm is at least that root.
         """
-        rest_gain = sum([g for _, g in query.rest])
-        # Per unit of gain and of root reach: the larger of the scales of topics and of the
-        # bot's own intents, as a ceiling may be loose but never low.
+        rest_gain = sum([g for _, g in query.rest])  # as if the intent held every such word
+        common_near = math.sqrt(sum([query.products[f] for f in query.common]))
+        # The larger of the scales of topics and of the bot's own intents: a ceiling may be
+        # loose, never low.
         per_gain = (1 - EXAMPLE_WEIGHT) / min(query.total, query.topic_total)
-        per_reach = EXAMPLE_WEIGHT / min(query.meta_norm, query.topic_norm)
+        per_near = EXAMPLE_WEIGHT / min(query.meta_norm, query.topic_norm)
         ceilings = sorted([(-((own + rest_gain) * per_gain
-                              + math.sqrt(reach.get(i, 0.0) + query.common_reach) * per_reach), i)
+                              + (reach.get(i, 0.0) + common_near) * per_near), i)
                            for i, own in credit.items()])
         scored: list[tuple[float, str, int]] = []
         kept: list[float] = []  # the `top` best scores so far, lowest first
         for neg_ceiling, i in ceilings:
-            if len(kept) == top and ROUNDING_SLACK - neg_ceiling < kept[0]:
+            full = len(kept) == top
+            if full and ROUNDING_SLACK - neg_ceiling < kept[0]:
                 break
-            score = self._score(i, credit[i], query)
+            coverage, norm = self._coverage(i, credit[i], query)
+            if full and self._ceiling(i, coverage, norm, reach, query) < kept[0]:
+                continue
+            closest = self._closest_example(i, query) / norm
+            score = (1 - EXAMPLE_WEIGHT) * coverage + EXAMPLE_WEIGHT * closest
             scored.append((-score, self.intent_ids[i], i))
             heapq.heappush(kept, score)
             if len(kept) > top:
@@ -511,17 +523,24 @@ class Index:
         scored.sort()
         return [(-neg, i) for neg, _, i in scored[:top]]
 
-    def _score(self, i: int, own: float, query: _Query) -> float:
-        """Intent i's score: how much of the text it covers, and how close its closest
-        example is; the bot's own intents are measured against the whole text."""
+    def _ceiling(self, i: int, coverage: float, norm: float, reach: dict[int, float],
+                 query: _Query) -> float:
+        """The best score intent i could reach, its coverage known (see `_top`)."""
+        near = reach.get(i, 0.0)
+        least = self._least_norms[i]
+        for f in query.common:
+            if f in least:
+                near += query.products[f] / least[f]
+        return (1 - EXAMPLE_WEIGHT) * coverage + EXAMPLE_WEIGHT * near / norm + ROUNDING_SLACK
+
+    def _coverage(self, i: int, own: float, query: _Query) -> tuple[float, float]:
+        """How much of the text intent i covers, and the text's norm its closeness is
+        relative to; the bot's own intents are measured against the whole text."""
         shares = self._shares[i]
         gain = own + sum([g * shares[f] for f, g in query.rest if f in shares]) if query.rest else own
         if i in self.meta_intents:
-            total, norm = query.total, query.meta_norm
-        else:
-            total, norm = query.topic_total, query.topic_norm
-        coverage, closest = gain / total, self._closest_example(i, query) / norm
-        return (1 - EXAMPLE_WEIGHT) * coverage + EXAMPLE_WEIGHT * closest
+            return gain / query.total, query.meta_norm
+        return gain / query.topic_total, query.topic_norm
 
     def _closest_example(self, i: int, query: _Query) -> float:
         """The highest dot product of the text with one of intent i's examples, over that
