@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import os
 import re
@@ -11,6 +12,7 @@ from typing import Mapping
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.http_retry.builtin_async_handlers import (AsyncConnectionErrorRetryHandler,
                                                          AsyncRateLimitErrorRetryHandler)
@@ -18,13 +20,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack_manifest import MAIN_COMMAND, build_manifest, slash_commands
+from adapters.slack_outbox import Outbox
 from adapters.slack_render import (SHARE_ACTION, parse_button_value, render_blocks,
                                    render_home)
 from bot.message import Message, Reply
 from bot.service import Service
 
-__all__ = ["SlackConfig", "SlackConfigError", "build_app", "build_manifest", "handle_http",
-           "run_socket_mode"]
+__all__ = ["Outbox", "SlackConfig", "SlackConfigError", "build_app", "build_manifest",
+           "handle_http", "run_socket_mode"]
 
 log = logging.getLogger(__name__)
 
@@ -68,26 +71,43 @@ class SlackConfig:
                    api_url=api_url)
 
 
-def build_app(service: Service, config: SlackConfig) -> AsyncApp:
-    """The Bolt app: every listener acks first, then asks the core and sends its reply."""
+def build_app(service: Service, config: SlackConfig, outbox: Outbox | None = None) -> AsyncApp:
+    """The Bolt app: every listener acks, then answers through `outbox` after the response.
+
+    Close `outbox` on shutdown: it finishes the answers in progress and its HTTP session.
+    """
+    outbox = outbox or Outbox()
     client = AsyncWebClient(token=config.bot_token, base_url=config.api_url)
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler())  # waits for Retry-After
+    # process_before_response: Bolt answers Slack as soon as the listener returns, which is
+    # right after ack(); otherwise it polls every 10 ms for the ack, from a task of its own.
     # Without a signing secret (Socket Mode) no HTTP request may verify: use one nobody knows.
     app = AsyncApp(client=client, signing_secret=config.signing_secret or secrets.token_hex(32),
-                   name="unhcr-kz-bot")
+                   name="unhcr-kz-bot", process_before_response=True)
     names = [c.name for c in slash_commands(service.bot.content)]
 
+    def later(work):
+        """A listener that acks at once, then runs `work` with the Bolt arguments it names."""
+        wanted = list(inspect.signature(work).parameters)
+
+        async def listener(args: AsyncArgs):  # Bolt passes every argument as `args`
+            await args.ack()
+            client.session = outbox.session  # Web API calls reuse the pooled connections
+            outbox.start(work(**{name: getattr(args, name) for name in wanted}))
+        listener.__name__ = work.__name__
+        return listener
+
     @app.command(re.compile("^/(?:" + "|".join(map(re.escape, names)) + ")$"))
-    async def on_command(ack, command, respond):
-        await ack()
+    @later
+    async def on_command(command, respond):
         reply = await service.handle(command_message(command))
         if reply is not None:  # None: over the rate limit, already told once
-            await _respond(respond, response_type="ephemeral",
+            await _respond(outbox, respond, response_type="ephemeral",
                            **render_blocks(reply, shareable=True))
 
     @app.event("app_mention")
-    async def on_mention(ack, body, event, client):
-        await ack()
+    @later
+    async def on_mention(body, event, client):
         if event.get("bot_id") or not await _first_delivery(service, body):
             return
         reply = await service.handle(event_message(event))
@@ -97,8 +117,8 @@ def build_app(service: Service, config: SlackConfig) -> AsyncApp:
                                           **render_blocks(reply))
 
     @app.event("message")
-    async def on_message(ack, body, event, client, context):
-        await ack()
+    @later
+    async def on_message(body, event, client, context):
         if not is_user_dm(event, context.bot_user_id) or not await _first_delivery(service, body):
             return
         reply = await service.handle(event_message(event))
@@ -107,8 +127,8 @@ def build_app(service: Service, config: SlackConfig) -> AsyncApp:
                                           thread_ts=event.get("thread_ts"), **render_blocks(reply))
 
     @app.event("app_home_opened")
-    async def on_home(ack, body, event, client):
-        await ack()
+    @later
+    async def on_home(body, event, client):
         if event.get("tab") != "home" or not await _first_delivery(service, body):
             return
         reply = await service.handle(Message(text="/start", platform=PLATFORM,
@@ -117,18 +137,18 @@ def build_app(service: Service, config: SlackConfig) -> AsyncApp:
             await client.views_publish(user_id=event["user"], view=render_home(reply))
 
     @app.action(re.compile(r"^(?:topic|language):"))
-    async def on_choice(ack, body, action, respond, client):
-        await ack()
+    @later
+    async def on_choice(body, action, respond, client):
         reply = await _choice_reply(service, body, action)
         if reply is not None:
-            await _answer_tap(body, reply, respond, client)
+            await _answer_tap(outbox, body, reply, respond, client)
 
     @app.action(SHARE_ACTION)
-    async def on_share(ack, body, action, respond):
-        await ack()
+    @later
+    async def on_share(body, action, respond):
         reply = await _choice_reply(service, body, action)
         if reply is not None:
-            await _respond(respond, response_type="in_channel", replace_original=False,
+            await _respond(outbox, respond, response_type="in_channel", replace_original=False,
                            **render_blocks(reply))
 
     return app
@@ -191,11 +211,11 @@ async def _choice_reply(service: Service, body: Mapping, action: Mapping) -> Rep
                                         preferred_lang=lang if kind == "topic" else None))
 
 
-async def _answer_tap(body: Mapping, reply: Reply, respond, client) -> None:
+async def _answer_tap(outbox: Outbox, body: Mapping, reply: Reply, respond, client) -> None:
     """Answer where the button was: privately under a slash answer, else in its conversation."""
     container = body.get("container") or {}
     if container.get("type") == "message" and container.get("is_ephemeral"):
-        await _respond(respond, response_type="ephemeral", replace_original=False,
+        await _respond(outbox, respond, response_type="ephemeral", replace_original=False,
                        **render_blocks(reply, shareable=True))
     elif container.get("type") == "message":
         channel = container["channel_id"]
@@ -207,12 +227,13 @@ async def _answer_tap(body: Mapping, reply: Reply, respond, client) -> None:
         await client.chat_postMessage(channel=body["user"]["id"], **render_blocks(reply))
 
 
-async def _respond(respond: AsyncRespond, **message) -> None:
+async def _respond(outbox: Outbox, respond: AsyncRespond, **message) -> None:
     """POST `message` to the response_url, waiting out a 429's Retry-After once.
 
     Bolt's `respond()` retries connection errors only: a rate-limited answer would be lost.
     """
     client = AsyncWebhookClient(url=respond.response_url, proxy=respond.proxy, ssl=respond.ssl,
+                                session=outbox.session,
                                 retry_handlers=[AsyncConnectionErrorRetryHandler(),
                                                 AsyncRateLimitErrorRetryHandler()])
     response = await client.send(**message)
@@ -268,7 +289,8 @@ async def run_socket_mode(service: Service, stop: asyncio.Event) -> None:
     config = SlackConfig.from_env()
     if not config.app_token:
         raise SlackConfigError("SLACK_APP_TOKEN is not set")
-    handler = AsyncSocketModeHandler(build_app(service, config), config.app_token)
+    outbox = Outbox()
+    handler = AsyncSocketModeHandler(build_app(service, config, outbox), config.app_token)
     # The SDK retries a failed connection forever: do it aside, so that `stop` always stops.
     connecting = asyncio.create_task(handler.connect_async())
     try:
@@ -276,3 +298,4 @@ async def run_socket_mode(service: Service, stop: asyncio.Event) -> None:
     finally:
         connecting.cancel()
         await handler.close_async()
+        await outbox.close()

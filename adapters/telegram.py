@@ -26,6 +26,7 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationHandlerStop,
                           TypeHandler, filters)
 
 from adapters.telegram_render import LANGUAGE_BUTTON, NO_PREVIEW, TOPIC_BUTTON, render
+from adapters.telegram_updates import CONCURRENT_UPDATES, ChatOrderedUpdateProcessor
 from bot.answer import META_COMMANDS
 from bot.content import Content
 from bot.message import Message, Reply
@@ -81,7 +82,9 @@ def build_application(service: Service, config: TelegramConfig, *,
     """The Application with handlers generated from the content; no updater for webhooks."""
     _keep_secrets_out_of_logs()
     builder = (Application.builder().token(config.token).base_url(config.api_url)
-               .rate_limiter(AIORateLimiter(max_retries=MAX_RETRIES)).post_init(_post_init))
+               .rate_limiter(AIORateLimiter(max_retries=MAX_RETRIES))
+               .concurrent_updates(ChatOrderedUpdateProcessor(CONCURRENT_UPDATES))
+               .post_init(_post_init))
     if not updater:
         builder = builder.updater(None)
     application = builder.build()

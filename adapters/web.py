@@ -128,8 +128,11 @@ async def lifespan(rt: Runtime):
                                                   allowed_updates=ALLOWED_UPDATES)
                 log.info("Telegram webhook registered at PUBLIC_URL/telegram")
         if rt.config.slack:
-            from adapters.slack import SlackConfig, build_app
-            rt.slack = build_app(rt.service, SlackConfig.from_env(rt.config.environ))
+            from adapters.slack import Outbox, SlackConfig, build_app
+            outbox = Outbox()
+            # Registered after Telegram, so left before it: Slack's answers drain first.
+            stack.push_async_callback(outbox.close)
+            rt.slack = build_app(rt.service, SlackConfig.from_env(rt.config.environ), outbox)
         watcher = asyncio.create_task(rt.watcher.run(stop))
         log.info("serving: telegram=%s slack=%s state=%s content=%s", rt.config.telegram,
                  rt.config.slack, rt.state_kind, rt.service.bot.content.version)
@@ -138,7 +141,8 @@ async def lifespan(rt: Runtime):
         finally:
             stop.set()
             await watcher
-            # Leaving the stack stops Telegram after the updates already queued are answered.
+            # Leaving the stack finishes Slack's answers in progress, then stops Telegram
+            # after the updates already queued are answered.
     await rt.service.state.close()
 
 

@@ -1,15 +1,16 @@
 """The baseline for bench/webhook.py: our web wiring with an echo where the core would be.
 
 Same ASGI server (Starlette + uvicorn, the settings of `adapters.server`), same
-python-telegram-bot wiring (Application with updater(None) and AIORateLimiter, started in
-the lifespan) and the same POST /telegram code path (`read_body` + `process_webhook`, with
-its secret check). A message is answered with its own text, a button tap with its data.
+python-telegram-bot wiring (Application with updater(None), AIORateLimiter and
+ChatOrderedUpdateProcessor, started in the lifespan) and the same POST /telegram code path
+(`read_body` + `process_webhook`, with its secret check). A message is answered with its own
+text, a button tap with its data.
 
 Run: PORT=... TELEGRAM_TOKEN=... TELEGRAM_API_URL=... TELEGRAM_WEBHOOK_SECRET=...
      .venv/bin/python bench/echo_bot.py
-BENCH_OVERALL_MAX_RATE and BENCH_CONCURRENT_UPDATES change the limiter and the
-Application's concurrency, as bench/webhook.py does for the serve process in its runs with
-the limiter lifted and with --diagnose.
+BENCH_OVERALL_MAX_RATE changes the limiter; BENCH_CONCURRENT_UPDATES=N replaces the update
+processor with PTB's plain `concurrent_updates(N)` (no per-chat order), as bench/webhook.py
+does for the serve process in its runs with the limiter lifted and with --diagnose.
 """
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ from telegram.ext import (AIORateLimiter, Application, CallbackQueryHandler,  # 
 
 from adapters.server import GRACEFUL_SECONDS, _server_class  # noqa: E402
 from adapters.telegram import MAX_RETRIES, TelegramConfig, process_webhook, running  # noqa: E402
+from adapters.telegram_updates import (CONCURRENT_UPDATES,  # noqa: E402
+                                       ChatOrderedUpdateProcessor)
 from adapters.web import BodyIncomplete, BodyTooLarge, body_refusal, read_body  # noqa: E402
 
 
@@ -54,8 +57,9 @@ def build_echo_application(config: TelegramConfig) -> Application:
         "BENCH_OVERALL_MAX_RATE", FloodLimit.MESSAGES_PER_SECOND)), max_retries=MAX_RETRIES)
     builder = (Application.builder().token(config.token).base_url(config.api_url)
                .rate_limiter(limiter).updater(None))
-    if os.environ.get("BENCH_CONCURRENT_UPDATES"):
-        builder = builder.concurrent_updates(int(os.environ["BENCH_CONCURRENT_UPDATES"]))
+    concurrent = os.environ.get("BENCH_CONCURRENT_UPDATES")
+    builder = builder.concurrent_updates(
+        int(concurrent) if concurrent else ChatOrderedUpdateProcessor(CONCURRENT_UPDATES))
     application = builder.build()
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, echo))
     application.add_handler(CallbackQueryHandler(echo_tap))

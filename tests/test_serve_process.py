@@ -77,6 +77,29 @@ async def test_serve_answers_a_webhook_and_drains_a_burst_on_sigterm(telegram_ap
         server.kill()
 
 
+async def test_slash_commands_acked_before_sigterm_are_answered_before_exit(
+        telegram_api, slack_api, tmp_path):
+    from tests.webtools import SLACK_SECRET, slack_command, slack_headers
+    env = {**telegram_env(telegram_api, tmp_path), "SLACK_BOT_TOKEN": "xoxb-drain-test",
+           "SLACK_SIGNING_SECRET": SLACK_SECRET, "SLACK_API_URL": slack_api.api_url}
+    slack_api.delay("response/drain", 1.0)  # answers still on their way when SIGTERM comes
+    server = await ServerProcess(env, ROOT).ready()
+    try:
+        users = [f"U0DRAIN{n:02d}" for n in range(8)]
+        bodies = [slack_command("office", slack_api.response_url("drain"), user=u) for u in users]
+        statuses = await asyncio.gather(*(
+            request("POST", f"{server.url}/slack/events", b, slack_headers(b)) for b in bodies))
+        assert [status for status, _ in statuses] == [200] * len(users)  # all acked at once
+        assert slack_api.sent("response/drain") == []
+        server.terminate()
+        assert await server.wait(30) == 0
+        answers = slack_api.sent("response/drain")
+        assert len(answers) == len(users), "every acked command answered before the exit"
+        assert all("Almaty" in json.dumps(a, ensure_ascii=False) for a in answers)
+    finally:
+        server.kill()
+
+
 # -- scale-out: two processes, one Redis --------------------------------------------------
 SCALE_DB = 13  # a Redis database of its own, emptied before and after
 

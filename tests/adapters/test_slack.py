@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
-from adapters.slack import (SlackConfig, SlackConfigError, build_app, from_slack_text,
-                            handle_http, run_socket_mode)
+from adapters.slack import (Outbox, SlackConfig, SlackConfigError, build_app,
+                            from_slack_text, handle_http, run_socket_mode)
 from adapters.slack_manifest import slash_commands
 from adapters.slack_render import BUTTON_VALUE_MAX, render_blocks
 from bot.limits import SLACK_BLOCKS_MAX, SLACK_SECTION_MAX
@@ -36,10 +36,18 @@ def slack_service(bot):
 
 
 @pytest.fixture
-def app(slack_service, slack_api):
+async def outbox():
+    """Where the app's answers run; closed (drained) after the test."""
+    box = Outbox()
+    yield box
+    await box.close()
+
+
+@pytest.fixture
+def app(slack_service, slack_api, outbox):
     """The real Bolt app, talking to the fake."""
     return build_app(slack_service, SlackConfig(bot_token=TOKEN, signing_secret=SECRET,
-                                                api_url=slack_api.api_url))
+                                                api_url=slack_api.api_url), outbox)
 
 
 def load(name: str) -> dict:
@@ -142,6 +150,20 @@ async def test_unhcr_office_acks_at_once_then_answers_at_response_url(app, slack
     assert any(b["type"] == "context" and "25 March 2016" in b["elements"][0]["text"]
                for b in answer["blocks"])
     assert {"topic:region", "topic:head", "topic:contacts", "share"} <= set(buttons(answer))
+
+
+async def test_answers_in_progress_are_delivered_before_the_outbox_closes(app, slack_api,
+                                                                          outbox):
+    slack_api.delay("response/cmd", 0.5)
+    for user in ("U0ONE", "U0TWO", "U0THREE"):
+        form = {**load("slash_command"), "text": "history", "user_id": user,
+                "response_url": slack_api.response_url()}
+        assert (await post(app, urlencode(form)))[0] == 200
+    assert outbox.pending == 3 and slack_api.sent("response/cmd") == []
+    await outbox.close()
+    answers = slack_api.sent("response/cmd")
+    assert len(answers) == 3 and all("1950" in texts(a) for a in answers)
+    assert outbox.pending == 0
 
 
 async def test_unhcr_russian_question_is_answered_in_russian(app, slack_api):
