@@ -53,6 +53,7 @@ _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _BUTTON_VALUE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _SERVICE = "service"  # the Service, kept in application.bot_data for the handlers
+_MENU = "menu"  # the start-up menu's task, in application.bot_data
 
 
 @dataclass(frozen=True)
@@ -250,22 +251,35 @@ async def _post_init(application: Application) -> None:
 # -- running -------------------------------------------------------------------------------
 @asynccontextmanager
 async def running(application: Application) -> AsyncIterator[Application]:
-    """Initialize, publish the menu (post_init) and start; stop and shut down in reverse."""
+    """Initialize and start, publishing the menu (post_init) alongside; stop and shut down."""
     try:
         await application.initialize()
     except InvalidToken:
         # PTB's own message quotes the token.
         raise InvalidToken("Telegram rejected TELEGRAM_TOKEN") from None
+    # Four setMyCommands round trips need not hold up the first answer (or /healthz).
+    menu = application.bot_data[_MENU] = (
+        asyncio.create_task(application.post_init(application)) if application.post_init else None)
     try:
-        if application.post_init:
-            await application.post_init(application)
         await application.start()
         try:
             yield application
         finally:
             await application.stop()
     finally:
+        if menu is not None and not menu.done():
+            menu.cancel()
+            with suppress(asyncio.CancelledError):
+                await menu
         await application.shutdown()
+
+
+async def refresh_menu(application: Application, content: Content) -> None:
+    """Publish the menu for new content, after the one published at start-up."""
+    started = application.bot_data.get(_MENU)
+    if started is not None:
+        await asyncio.wait([started])  # so that the older menu cannot land last
+    await publish_commands(application.bot, content)
 
 
 async def poll(service: Service, stop: asyncio.Event) -> None:

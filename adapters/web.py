@@ -75,8 +75,8 @@ class Runtime:
 
     async def _refresh_platforms(self, content) -> None:
         if self.telegram is not None:
-            from adapters.telegram import publish_commands
-            await publish_commands(self.telegram.bot, content)
+            from adapters.telegram import refresh_menu
+            await refresh_menu(self.telegram, content)
 
     def _count_reload(self, ok: bool) -> None:
         self.metrics.reloads.labels(result="success" if ok else "failure").inc()

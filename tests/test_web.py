@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -189,5 +190,18 @@ async def test_with_public_url_the_webhook_is_registered_with_the_secret(content
         [hook] = telegram_api.sent("setWebhook")
         assert hook["url"] == "https://bot.example.org/telegram"
         assert hook["secret_token"] == WEBHOOK_SECRET
-        menus = telegram_api.sent("setMyCommands")
+        menus = await telegram_api.wait_for("setMyCommands", 4)
+        assert sorted(m.get("language_code", "") for m in menus) == ["", "en", "kk", "ru"]
+
+
+async def test_start_up_does_not_wait_for_the_command_menu(content_dir, telegram_api):
+    telegram_api.delay("setMyCommands", 1.0)  # four of them: 4 s before the menu is complete
+    started = time.monotonic()
+    async with serving(make_app(content_dir, telegram_api)) as url:
+        assert (await request("GET", f"{url}/healthz"))[0] == 200
+        await post_update(url, make_update("private_command", text="/office"))
+        [answer] = await telegram_api.wait_for("sendMessage")
+        assert time.monotonic() - started < 2.0, "answered while the menu was still on its way"
+        assert "Almaty" in answer["text"] and len(telegram_api.sent("setMyCommands")) < 4
+        menus = await telegram_api.wait_for("setMyCommands", 4, timeout=8)
         assert sorted(m.get("language_code", "") for m in menus) == ["", "en", "kk", "ru"]

@@ -233,7 +233,7 @@ async def test_webhook_delivery_is_answered_once(telegram_app, telegram_api):
 
 # -- command menu --------------------------------------------------------------------------
 async def test_command_menus_for_each_language(telegram_app, telegram_api, content):
-    first = telegram_api.sent("setMyCommands")
+    first = await telegram_api.wait_for("setMyCommands", 4)  # published alongside the start
     assert [call.get("language_code") for call in first] == [None, "en", "ru", "kk"]
     names = [t.command for t in content.topics] + ["language", "help", "start"]
     for call in first:

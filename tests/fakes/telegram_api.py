@@ -39,6 +39,7 @@ class FakeBotAPI:
         self._periodic: dict[str, list[tuple[int, int, dict]]] = {}  # method: (every, status, body)
         self._counts: dict[str, int] = {}  # calls per method, failed ones included
         self._drop: dict[str, int] = {}  # method -> calls to record, then hang up on
+        self._delays: dict[str, float] = {}  # method -> seconds before answering
         self._updates: list[dict] = []
         self._news = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -83,6 +84,10 @@ class FakeBotAPI:
         """
         self._drop[method] = self._drop.get(method, 0) + times
 
+    def delay(self, method: str, seconds: float) -> None:
+        """Answer each call of `method` only after `seconds`: a slow or far-away Bot API."""
+        self._delays[method] = seconds
+
     def queue_update(self, update: dict) -> None:
         """Hand `update` to the next getUpdates."""
         self._updates.append(update)
@@ -122,6 +127,8 @@ class FakeBotAPI:
             self._result(method, params)
             request.transport.close()  # no response: the caller sees the connection drop
             return web.Response()  # never written: the transport is closed
+        if method in self._delays:
+            await asyncio.sleep(self._delays[method])
         if method == "getUpdates":
             result = await self._get_updates(params)
         else:
