@@ -84,7 +84,15 @@ def build_app(service: Service, config: SlackConfig, outbox: Outbox | None = Non
     # Without a signing secret (Socket Mode) no HTTP request may verify: use one nobody knows.
     app = AsyncApp(client=client, signing_secret=config.signing_secret or secrets.token_hex(32),
                    name="unhcr-kz-bot", process_before_response=True)
-    names = [c.name for c in slash_commands(service.bot.content)]
+    listed: dict[str, frozenset[str]] = {}  # content version -> its slash command names
+
+    async def in_manifest(command) -> bool:
+        """True for a slash command of the current content (a reload may add some)."""
+        content = service.bot.content
+        if content.version not in listed:
+            listed.clear()
+            listed[content.version] = frozenset(c.name for c in slash_commands(content))
+        return command["command"].lstrip("/") in listed[content.version]
 
     def later(work):
         """A listener that acks at once, then runs `work` with the Bolt arguments it names."""
@@ -97,7 +105,7 @@ def build_app(service: Service, config: SlackConfig, outbox: Outbox | None = Non
         listener.__name__ = work.__name__
         return listener
 
-    @app.command(re.compile("^/(?:" + "|".join(map(re.escape, names)) + ")$"))
+    @app.command(re.compile("^/"), matchers=[in_manifest])
     @later
     async def on_command(command, respond):
         reply = await service.handle(command_message(command))

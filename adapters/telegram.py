@@ -90,15 +90,29 @@ def build_application(service: Service, config: TelegramConfig, *,
         builder = builder.updater(None)
     application = builder.build()
     application.bot_data[_SERVICE] = service
-    commands = sorted({*service.bot.commands, *META_COMMANDS})
+    commands = CommandHandler(sorted({*service.bot.commands, *META_COMMANDS}), on_message,
+                              filters.UpdateType.MESSAGE)
+    commands.commands = LiveCommands(service)  # a content reload may add commands
     application.add_handler(TypeHandler(Update, drop_duplicates), group=-1)
-    application.add_handler(CommandHandler(commands, on_message, filters.UpdateType.MESSAGE))
+    application.add_handler(commands)
     # Unknown commands in groups may be another bot's; in private chats the core answers them.
     application.add_handler(MessageHandler(
         filters.UpdateType.MESSAGE & ~(filters.ChatType.GROUPS & filters.COMMAND), on_message))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_error_handler(on_error)
     return application
+
+
+class LiveCommands:
+    """The command names of the content being served, for CommandHandler's `in` check."""
+
+    __slots__ = ("_service",)
+
+    def __init__(self, service: Service):
+        self._service = service
+
+    def __contains__(self, name: object) -> bool:
+        return name in META_COMMANDS or name in self._service.bot.commands
 
 
 # -- translation ---------------------------------------------------------------------------
