@@ -13,6 +13,9 @@ from telegram.ext import BaseUpdateProcessor
 # to api.telegram.org, about 4 updates are in flight. 32 keeps the limiter, not the round
 # trip, the ceiling even at ~800 ms round trips or while 429s are waited out.
 CONCURRENT_UPDATES = 32
+# PTB's own semaphore, taken before do_process_update: set so high that it never binds, or
+# updates waiting behind a busy chat would hold the slots that other chats need.
+_PTB_SLOTS = 1_000_000
 
 
 @dataclass
@@ -24,15 +27,18 @@ class _Chat:
 class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
     """Runs up to `max_concurrent_updates` updates at once; those of one chat in arrival order."""
 
-    # The order holds because PTB starts one task per update in queue order, the base class's
-    # semaphore lets waiting tasks in first come first served, and so does asyncio.Lock.
-    # An update waiting for its chat keeps one of the slots (the base class takes it before
-    # do_process_update): a burst in one chat delays other chats until it drains.
+    # The order holds because PTB starts one task per update in queue order and asyncio's
+    # Lock and Semaphore let waiting tasks in first come first served. A slot is taken only
+    # once the chat's lock is held, so a burst in one chat occupies one slot, not all of them.
 
-    __slots__ = ("_chats",)
+    __slots__ = ("_chats", "_slots")
 
     def __init__(self, max_concurrent_updates: int):
-        super().__init__(max_concurrent_updates)
+        if max_concurrent_updates < 1:
+            raise ValueError("max_concurrent_updates must be a positive number")
+        # PTB's `max_concurrent_updates` (and Application.concurrent_updates) reads _PTB_SLOTS.
+        super().__init__(_PTB_SLOTS)
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._chats: dict[int, _Chat] = {}
 
     @property
@@ -44,14 +50,15 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
         """Await `coroutine` once every earlier update of the same chat is done."""
         key = chat_key(update)
         if key is None:
-            await coroutine
+            async with self._slots:
+                await coroutine
             return
         chat = self._chats.get(key)
         if chat is None:
             chat = self._chats[key] = _Chat()
         chat.holders += 1
         try:
-            async with chat.lock:
+            async with chat.lock, self._slots:
                 await coroutine
         finally:
             chat.holders -= 1

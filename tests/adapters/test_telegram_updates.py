@@ -113,6 +113,24 @@ async def test_order_per_chat_holds_when_every_slot_is_taken():
     assert most_at_once == 2
 
 
+async def test_a_busy_chat_does_not_hold_back_other_chats():
+    gate, started = asyncio.Event(), []
+
+    async def handler(chat, n):
+        started.append((chat, n))
+        await gate.wait()
+
+    async with ChatOrderedUpdateProcessor(2) as processor:
+        burst = [start(processor, update_in(1), handler(1, n)) for n in range(5)]
+        other = start(processor, update_in(2), handler(2, 0))
+        await until(lambda: (2, 0) in started)  # while chat 1's first update still runs
+        assert started == [(1, 0), (2, 0)]
+        gate.set()
+        await asyncio.gather(*burst, other)
+        assert processor.chats_in_flight == 0
+    assert [n for chat, n in started if chat == 1] == [0, 1, 2, 3, 4]
+
+
 async def test_a_failed_update_frees_its_chat(processor):
     async def fail():
         raise RuntimeError("handler failed")
