@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 
-from bot.limits import TELEGRAM_CALLBACK_DATA_MAX_BYTES, TELEGRAM_MESSAGE_MAX
+from bot.limits import (TELEGRAM_BUTTONS_MAX, TELEGRAM_CALLBACK_DATA_MAX_BYTES,
+                        TELEGRAM_MESSAGE_MAX, TELEGRAM_ROW_MAX)
 from bot.markup import is_web_url
 from bot.message import Choice, Reply, Span
 
@@ -158,20 +159,26 @@ def telegram_length(text: str) -> int:
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    """Related topics and the menu as buttons, one or two a row; the languages on a row."""
+    """Related topics and the menu as buttons, one or two a row, then the languages; ≤ 100."""
     topics: dict[str, Choice] = {}
     for choice in (*reply.choices, *reply.menu):
         if choice.kind == "topic":
             topics.setdefault(choice.value, choice)
+    languages = _buttons((c for c in reply.choices if c.kind == "language"), reply.lang)
+    buttons = _buttons(topics.values(), reply.lang)
+    if len(languages) + len(buttons) > TELEGRAM_BUTTONS_MAX:
+        # A keyboard Telegram refuses would lose the whole answer; the commands still work.
+        log.warning("%d buttons left off a keyboard of at most %d",
+                    len(languages) + len(buttons) - TELEGRAM_BUTTONS_MAX, TELEGRAM_BUTTONS_MAX)
+        languages = languages[:TELEGRAM_BUTTONS_MAX]
+        buttons = buttons[:TELEGRAM_BUTTONS_MAX - len(languages)]
     rows: list[list[InlineKeyboardButton]] = []
-    for button in _buttons(topics.values(), reply.lang):
+    for button in buttons:
         if rows and len(rows[-1]) == 1 and _pairs(rows[-1][0]) and _pairs(button):
             rows[-1].append(button)
         else:
             rows.append([button])
-    languages = _buttons((c for c in reply.choices if c.kind == "language"), reply.lang)
-    if languages:
-        rows.append(languages)
+    rows += [languages[i:i + TELEGRAM_ROW_MAX] for i in range(0, len(languages), TELEGRAM_ROW_MAX)]
     return InlineKeyboardMarkup(rows) if rows else None
 
 

@@ -19,7 +19,7 @@ from adapters.telegram import (TelegramConfig, build_application, process_webhoo
 from adapters.telegram_render import render
 from bot.answer import Bot
 from bot.content import load_content
-from bot.message import Block, Message, Reply, Span
+from bot.message import Block, Choice, Message, Reply, Span
 from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, make_update
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -306,6 +306,20 @@ def test_long_replies_split_between_paragraphs():
         assert out.text.count("<b>") == out.text.count("</b>")
         assert not out.text.startswith("\n") and not out.text.endswith("\n")
     assert "".join(o.text for o in outs).count("é") == 5000
+
+
+def test_a_menu_of_more_topics_than_telegram_takes_keeps_the_first_and_the_languages():
+    topics = tuple(Choice(kind="topic", value=f"t{n}", label=f"Topic {n}", command=f"t{n}")
+                   for n in range(150))
+    languages = tuple(Choice(kind="language", value=code, label=code) for code in ("en", "ru"))
+    reply = Reply(lang="en", kind="help", blocks=(Block(spans=(Span(text="Menu"),)),),
+                  choices=languages, menu=topics)
+    [out] = render(reply)
+    rows = out.reply_markup.inline_keyboard
+    data = [button.callback_data for row in rows for button in row]
+    assert len(data) == 100
+    assert data[:98] == [f"t:t{n}:en" for n in range(98)]
+    assert [b.callback_data for b in rows[-1]] == ["l:en", "l:ru"]
 
 
 # -- the process ---------------------------------------------------------------------------

@@ -24,6 +24,8 @@ pytestmark = pytest.mark.fuzz
 
 TELEGRAM_MESSAGE_MAX = 4096  # UTF-16 code units
 TELEGRAM_CALLBACK_MAX = 64  # bytes of UTF-8
+TELEGRAM_BUTTONS_MAX = 100  # per inline keyboard
+TELEGRAM_ROW_MAX = 8  # buttons per keyboard row
 TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
                  "tg-spoiler", "blockquote"}
 SLACK_SECTION_MAX = 3000
@@ -233,6 +235,8 @@ def check_telegram(reply: Reply) -> None:
         seen.append(visible)
     assert_same_text_across_splits(expected, seen)
     if outs[-1].reply_markup:
+        assert sum(map(len, outs[-1].reply_markup.inline_keyboard)) <= TELEGRAM_BUTTONS_MAX
+        assert all(len(row) <= TELEGRAM_ROW_MAX for row in outs[-1].reply_markup.inline_keyboard)
         for row in outs[-1].reply_markup.inline_keyboard:
             for button in row:
                 assert button.text
