@@ -15,7 +15,8 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.http_retry.builtin_async_handlers import (AsyncConnectionErrorRetryHandler,
-                                                         AsyncRateLimitErrorRetryHandler)
+                                                         AsyncRateLimitErrorRetryHandler,
+                                                         AsyncServerErrorRetryHandler)
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
@@ -32,6 +33,7 @@ __all__ = ["Outbox", "SlackConfig", "SlackConfigError", "build_app", "build_mani
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
+SERVER_ERROR_RETRIES = 2  # after 0.5 s, then 1 s (slack_sdk's backoff)
 DEFAULT_API_URL = "https://slack.com/api/"
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")  # <url|label>, <url>, <#C123|general>
@@ -77,8 +79,8 @@ def build_app(service: Service, config: SlackConfig, outbox: Outbox | None = Non
     Close `outbox` on shutdown: it finishes the answers in progress and its HTTP session.
     """
     outbox = outbox or Outbox()
-    client = AsyncWebClient(token=config.bot_token, base_url=config.api_url)
-    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler())  # waits for Retry-After
+    client = AsyncWebClient(token=config.bot_token, base_url=config.api_url,
+                            retry_handlers=_retry_handlers())
     # process_before_response: Bolt answers Slack as soon as the listener returns, which is
     # right after ack(); otherwise it polls every 10 ms for the ack, from a task of its own.
     # Without a signing secret (Socket Mode) no HTTP request may verify: use one nobody knows.
@@ -242,11 +244,19 @@ async def _respond(outbox: Outbox, respond: AsyncRespond, **message) -> None:
     """
     client = AsyncWebhookClient(url=respond.response_url, proxy=respond.proxy, ssl=respond.ssl,
                                 session=outbox.session,
-                                retry_handlers=[AsyncConnectionErrorRetryHandler(),
-                                                AsyncRateLimitErrorRetryHandler()])
+                                retry_handlers=_retry_handlers())
     response = await client.send(**message)
     if response.status_code != 200:
         log.warning("Slack refused an answer to its response_url (HTTP %d)", response.status_code)
+
+
+def _retry_handlers() -> list:
+    """Retry a failed connection, a 429 after its Retry-After, and a 500/503 twice.
+
+    An error status means Slack did not take the message: sent again, it shows once.
+    """
+    return [AsyncConnectionErrorRetryHandler(), AsyncRateLimitErrorRetryHandler(),
+            AsyncServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES)]
 
 
 # -- transports --------------------------------------------------------------------------

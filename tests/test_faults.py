@@ -177,6 +177,23 @@ async def test_a_rate_limited_response_url_post_is_delivered_once(content_dir, s
     assert "Almaty" in json.dumps(delivered.body, ensure_ascii=False)
 
 
+@pytest.mark.parametrize("path", ["chat.postMessage", "response/outage"])
+async def test_a_slack_outage_delays_the_answer_and_delivers_it_once(content_dir, slack_api, path):
+    slack_api.fail(path, status=503, times=2)
+    async with serving(web_app(content_dir, slack_api=slack_api)) as url:
+        if path == "chat.postMessage":  # a DM, answered with chat.postMessage
+            assert await post_slack(url, slack_event(), "application/json") == 200
+        else:  # a slash command, answered at its response_url
+            body = slack_command("office", slack_api.response_url("outage"))
+            assert await post_slack(url, body, "application/x-www-form-urlencoded") == 200
+        await slack_api.wait_for(path, timeout=5)
+        await asyncio.sleep(QUIET)
+    calls = [c for c in slack_api.calls if c.path == path]
+    assert [c.status for c in calls] == [503, 503, 200]
+    assert calls[2].at - calls[0].at >= 1.4, "backed off 0.5 s, then 1 s"
+    assert calls[2].body == calls[0].body
+
+
 # -- 3. Redis going away and coming back -----------------------------------------------------
 @pytest.fixture
 def redis_server(tmp_path):

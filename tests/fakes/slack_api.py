@@ -32,6 +32,7 @@ class FakeSlackApi:
         self.calls: list[Call] = []
         self._rate_limited: set[str] = set()
         self._delays: dict[str, float] = {}
+        self._failing: dict[str, tuple[int, int]] = {}  # path -> (status, calls left to fail)
         self._runner: web.AppRunner | None = None
         self._ts = itertools.count(1)
         self._envelopes: list[dict] = []
@@ -73,6 +74,10 @@ class FakeSlackApi:
         """
         self._rate_limited.add(method)
 
+    def fail(self, path: str, status: int = 503, times: int = 1) -> None:
+        """Answer the next `times` calls to `path` (a method or "response/<name>") with `status`."""
+        self._failing[path] = (status, times)
+
     def queue_envelope(self, envelope: dict) -> None:
         """Send `envelope` over the Socket Mode connection, after its hello."""
         self._envelopes.append(envelope)
@@ -105,6 +110,8 @@ class FakeSlackApi:
         method = request.match_info["method"]
         body = await _read_body(request)
         await asyncio.sleep(self._delays.get(method, 0))
+        if failure := self._failure(method, body):
+            return failure
         if method in self._rate_limited:
             self._rate_limited.discard(method)
             self.calls.append(Call(method, body, 429, time.monotonic()))
@@ -117,10 +124,21 @@ class FakeSlackApi:
         self.calls.append(Call(method, body, 200, time.monotonic()))
         return web.json_response({"ok": True, **self._result(method, body)})
 
+    def _failure(self, path: str, body: dict) -> web.Response | None:
+        """The error answer `fail()` arranged for this call of `path`, if any."""
+        status, times = self._failing.get(path, (0, 0))
+        if not times:
+            return None
+        self._failing[path] = (status, times - 1)
+        self.calls.append(Call(path, body, status, time.monotonic()))
+        return web.Response(text="service unavailable", status=status)
+
     async def _response_url(self, request: web.Request) -> web.Response:
         path = "response/" + request.match_info["name"]
         body = await _read_body(request)
         await asyncio.sleep(self._delays.get(path, 0))
+        if failure := self._failure(path, body):
+            return failure
         if path in self._rate_limited:  # what Slack answers a response_url posted to too fast
             self._rate_limited.discard(path)
             self.calls.append(Call(path, body, 429, time.monotonic()))
