@@ -33,7 +33,7 @@ __all__ = ["Outbox", "SlackConfig", "SlackConfigError", "build_app", "build_mani
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
-SERVER_ERROR_RETRIES = 2  # after 0.5 s, then 1 s (slack_sdk's backoff)
+SERVER_ERROR_RETRIES = 6  # slack_sdk's backoff: 0.5 s doubled each time, ~32 s in all
 DEFAULT_API_URL = "https://slack.com/api/"
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")  # <url|label>, <url>, <#C123|general>
@@ -251,7 +251,7 @@ async def _respond(outbox: Outbox, respond: AsyncRespond, **message) -> None:
 
 
 def _retry_handlers() -> list:
-    """Retry a failed connection, a 429 after its Retry-After, and a 500/503 twice.
+    """Retry a failed connection, a 429 after its Retry-After, and a 500/503 for ~30 s.
 
     An error status means Slack did not take the message: sent again, it shows once.
     """

@@ -38,8 +38,11 @@ PLATFORM = "telegram"
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_RETRIES = 5  # a 429 waits retry_after and tries again; an answer is never dropped for it
-NETWORK_RETRIES = 3  # a message Telegram surely did not send (a 5xx, no connection) is tried again
-NETWORK_BACKOFF_SECONDS = 0.25  # before the first retry; doubled for each next one
+# A message Telegram surely did not send (a 5xx, no connection) is tried again, for about
+# 30 s in all: 0.25 s before the first retry, doubled for each next one, at most 8 s.
+NETWORK_RETRIES = 8
+NETWORK_BACKOFF_SECONDS = 0.25
+NETWORK_BACKOFF_MAX_SECONDS = 8.0
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 MENU_DESCRIPTIONS = {  # the menu entries that are not topics, in each language
     "language": {"en": "Change the language", "ru": "Сменить язык", "kk": "Тілді өзгерту"},
@@ -218,7 +221,8 @@ async def send(bot: TelegramBot, chat_id: str | int, reply: Reply) -> None:
             except NetworkError as error:
                 if attempt == NETWORK_RETRIES or not _surely_not_sent(error):
                     raise
-                await asyncio.sleep(NETWORK_BACKOFF_SECONDS * 2 ** attempt)
+                await asyncio.sleep(min(NETWORK_BACKOFF_SECONDS * 2 ** attempt,
+                                        NETWORK_BACKOFF_MAX_SECONDS))
 
 
 def _surely_not_sent(error: NetworkError) -> bool:

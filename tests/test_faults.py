@@ -135,6 +135,23 @@ async def test_each_of_500_updates_is_answered_exactly_once_through_429s_and_500
             assert retry.at - call.at >= waits[call.status]
 
 
+async def test_a_bot_api_outage_delays_the_answer_and_delivers_it_once(
+        content_dir, telegram_api, monkeypatch):
+    import adapters.telegram
+    monkeypatch.setattr(adapters.telegram, "NETWORK_BACKOFF_SECONDS", 0.02)  # 30 s → 0.6 s
+    monkeypatch.setattr(adapters.telegram, "NETWORK_BACKOFF_MAX_SECONDS", 0.2)
+    for _ in range(6):  # six answers of Telegram's front end while the Bot API is down
+        telegram_api.fail_once("sendMessage", status=502)
+    async with serving(web_app(content_dir, telegram_api)) as url:
+        assert await post_all(url, [private_update(FIRST_CHAT)]) == [200]
+        [answer] = await telegram_api.wait_for("sendMessage", timeout=10)
+        await asyncio.sleep(QUIET)
+    calls = [c for c in telegram_api.calls if c.method == "sendMessage"]
+    assert [c.status for c in calls] == [502] * 6 + [200]
+    assert int(answer["chat_id"]) == FIRST_CHAT and "Almaty" in answer["text"]
+    assert len(telegram_api.sent()) == 1
+
+
 async def test_a_message_whose_response_was_lost_is_not_sent_again(content_dir, telegram_api):
     telegram_api.drop_after_delivery("sendMessage")
     async with serving(web_app(content_dir, telegram_api)) as url:
