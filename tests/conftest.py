@@ -1,6 +1,9 @@
 """Shared fixtures: the bot on the shipped content, and a message factory."""
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from bot.answer import Bot
@@ -18,6 +21,23 @@ def content():
 def bot(content):
     """A bot over the shipped content, with no adapter."""
     return Bot(content)
+
+
+@pytest.fixture
+def content_dir(tmp_path):
+    """A copy of the shipped content that a test may edit or break."""
+    dest = tmp_path / "content"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "content", dest)
+    return dest
+
+
+@pytest.fixture
+def edited_bot(content_dir):
+    """A bot over content an editor changed: the office topic's alias /astana is now /ofis."""
+    office = content_dir / "topics" / "office.yaml"
+    office.write_text(office.read_text("utf-8").replace("aliases: [almaty, astana]",
+                                                        "aliases: [almaty, ofis]"), "utf-8")
+    return Bot(load_content(content_dir))
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ import asyncio
 import json
 import logging
 import os
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -18,53 +17,18 @@ import aiohttp
 import pytest
 from redis.asyncio import Redis
 
-from adapters.config import ServerConfig
-from adapters.metrics import Metrics
-from adapters.stores import open_state
 from adapters.telegram import NETWORK_BACKOFF_SECONDS
-from adapters.web import MAX_BODY_BYTES, build_web_app
-from bot.answer import Bot
-from bot.content import load_content
-from bot.service import Service
+from adapters.web import MAX_BODY_BYTES
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, FakeBotAPI, make_update
 from tests.redis_server import RedisServer, redis_server_path
-from tests.webtools import SLACK_SECRET, eventually, request, serving, slack_command, slack_headers
+from tests.webtools import (eventually, request, serving, slack_command, slack_headers,
+                            web_app)
 
 ROOT = Path(__file__).resolve().parent.parent
-SLACK_TOKEN = "xoxb-0000-fault-test"
 TG_HEADERS = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET,
               "Content-Type": "application/json"}
 QUIET = 0.3  # seconds to wait for something that must not happen
-
-
-@pytest.fixture
-def content_dir(tmp_path):
-    """A copy of the shipped content that a test may break."""
-    dest = tmp_path / "content"
-    shutil.copytree(ROOT / "content", dest)
-    return dest
-
-
-def web_app(content_dir, telegram_api=None, slack_api=None, redis_url=None):
-    """The web app wired as `python -m bot serve` wires it, against the fakes."""
-    environ = {}
-    if telegram_api:
-        environ.update(TELEGRAM_TOKEN=TOKEN, TELEGRAM_API_URL=telegram_api.base_url,
-                       TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET)
-    if slack_api:
-        environ.update(SLACK_BOT_TOKEN=SLACK_TOKEN, SLACK_SIGNING_SECRET=SLACK_SECRET,
-                       SLACK_API_URL=slack_api.api_url)
-    if redis_url:
-        environ.update(REDIS_URL=redis_url, STATE_SECRET="f" * 32)
-    else:
-        environ.update(STATE_PATH=str(content_dir.parent / "state.sqlite3"))
-    config = ServerConfig(port=0, content_dir=content_dir, log_level="INFO", public_url=None,
-                          telegram=bool(telegram_api), slack=bool(slack_api), environ=environ)
-    metrics = Metrics()
-    service = Service(Bot(load_content(content_dir)), open_state(environ),
-                      observer=metrics.observe)
-    return build_web_app(config, service, metrics, "redis" if redis_url else "sqlite")
 
 
 def private_update(chat_id: int, text: str = "/office") -> dict:

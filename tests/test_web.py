@@ -2,55 +2,23 @@
 from __future__ import annotations
 
 import json
-import shutil
 import time
-from pathlib import Path
 
 import pytest
 
-from adapters.config import ServerConfig
-from adapters.metrics import Metrics
-from adapters.web import MAX_BODY_BYTES, build_web_app
-from bot.answer import Bot
+from adapters.web import MAX_BODY_BYTES
 from bot.content import load_content
-from bot.service import Service
-from bot.state import MemoryState
 from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, make_update
-from tests.webtools import (SLACK_SECRET, eventually, request, serving, slack_command,
-                            slack_headers)
+from tests.webtools import (SLACK_SECRET, SLACK_TOKEN, eventually, request, serving,
+                            slack_command, slack_headers, web_app)
 
-ROOT = Path(__file__).resolve().parent.parent
-SLACK_TOKEN = "xoxb-0000-web-test"
 TG_HEADERS = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET,
               "Content-Type": "application/json"}
 
 
 @pytest.fixture
-def content_dir(tmp_path):
-    """A copy of the shipped content that a test may edit."""
-    dest = tmp_path / "content"
-    shutil.copytree(ROOT / "content", dest)
-    return dest
-
-
-def make_app(content_dir, telegram_api=None, slack_api=None, public_url=None):
-    environ = {}
-    if telegram_api:
-        environ.update(TELEGRAM_TOKEN=TOKEN, TELEGRAM_API_URL=telegram_api.base_url,
-                       TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET)
-    if slack_api:
-        environ.update(SLACK_BOT_TOKEN=SLACK_TOKEN, SLACK_SIGNING_SECRET=SLACK_SECRET,
-                       SLACK_API_URL=slack_api.api_url)
-    config = ServerConfig(port=0, content_dir=content_dir, log_level="INFO", public_url=public_url,
-                          telegram=bool(telegram_api), slack=bool(slack_api), environ=environ)
-    metrics = Metrics()
-    service = Service(Bot(load_content(content_dir)), MemoryState(), observer=metrics.observe)
-    return build_web_app(config, service, metrics, "memory")
-
-
-@pytest.fixture
 async def server(content_dir, telegram_api, slack_api):
-    async with serving(make_app(content_dir, telegram_api, slack_api)) as url:
+    async with serving(web_app(content_dir, telegram_api, slack_api)) as url:
         yield url
 
 
@@ -133,7 +101,7 @@ async def test_metrics_count_messages_by_platform_language_and_intent(server, te
 
 
 async def test_a_platform_without_tokens_is_not_mounted(content_dir):
-    async with serving(make_app(content_dir)) as url:
+    async with serving(web_app(content_dir)) as url:
         assert (await post_update(url, make_update("private_command", text="/office")))[0] == 404
         assert (await request("POST", f"{url}/slack/events", "x"))[0] == 404
         health = json.loads((await request("GET", f"{url}/healthz"))[1])
@@ -186,7 +154,7 @@ async def _quiet(seconds: float = 0.3):
 
 
 async def test_with_public_url_the_webhook_is_registered_with_the_secret(content_dir, telegram_api):
-    async with serving(make_app(content_dir, telegram_api, public_url="https://bot.example.org")):
+    async with serving(web_app(content_dir, telegram_api, public_url="https://bot.example.org")):
         [hook] = telegram_api.sent("setWebhook")
         assert hook["url"] == "https://bot.example.org/telegram"
         assert hook["secret_token"] == WEBHOOK_SECRET
@@ -197,7 +165,7 @@ async def test_with_public_url_the_webhook_is_registered_with_the_secret(content
 async def test_start_up_does_not_wait_for_the_command_menu(content_dir, telegram_api):
     telegram_api.delay("setMyCommands", 1.0)  # four of them: 4 s before the menu is complete
     started = time.monotonic()
-    async with serving(make_app(content_dir, telegram_api)) as url:
+    async with serving(web_app(content_dir, telegram_api)) as url:
         assert (await request("GET", f"{url}/healthz"))[0] == 200
         await post_update(url, make_update("private_command", text="/office"))
         [answer] = await telegram_api.wait_for("sendMessage")

@@ -13,7 +13,43 @@ import uvicorn
 from slack_sdk.signature import SignatureVerifier
 
 SLACK_SECRET = "web-test-signing-secret"
+SLACK_TOKEN = "xoxb-0000-web-test"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def web_app(content_dir: Path, telegram_api=None, slack_api=None, *, redis_url: str | None = None,
+            public_url: str | None = None):
+    """The web app wired as `python -m bot serve` wires it, against the fakes given.
+
+    State is SQLite beside `content_dir`, or Redis at `redis_url`.
+    """
+    from adapters.config import ServerConfig
+    from adapters.metrics import Metrics
+    from adapters.stores import open_state
+    from adapters.web import build_web_app
+    from bot.answer import Bot
+    from bot.content import load_content
+    from bot.service import Service
+    from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET
+
+    environ = {}
+    if telegram_api:
+        environ.update(TELEGRAM_TOKEN=TOKEN, TELEGRAM_API_URL=telegram_api.base_url,
+                       TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET)
+    if slack_api:
+        environ.update(SLACK_BOT_TOKEN=SLACK_TOKEN, SLACK_SIGNING_SECRET=SLACK_SECRET,
+                       SLACK_API_URL=slack_api.api_url)
+    if redis_url:
+        environ.update(REDIS_URL=redis_url, STATE_SECRET="f" * 32)
+    else:
+        environ.update(STATE_PATH=str(content_dir.parent / "state.sqlite3"))
+    config = ServerConfig(port=0, content_dir=content_dir, log_level="INFO",
+                          public_url=public_url, telegram=bool(telegram_api),
+                          slack=bool(slack_api), environ=environ)
+    metrics = Metrics()
+    service = Service(Bot(load_content(content_dir)), open_state(environ),
+                      observer=metrics.observe)
+    return build_web_app(config, service, metrics, "redis" if redis_url else "sqlite")
 
 
 @contextlib.asynccontextmanager

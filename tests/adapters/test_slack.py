@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import shutil
 import socket
 import time
 from pathlib import Path
@@ -17,8 +16,6 @@ from adapters.slack import (Outbox, SlackConfig, SlackConfigError, build_app,
                             from_slack_text, handle_http, run_socket_mode)
 from adapters.slack_manifest import slash_commands
 from adapters.slack_render import BUTTON_VALUE_MAX, render_blocks
-from bot.answer import Bot
-from bot.content import load_content
 from bot.limits import SLACK_BLOCKS_MAX, SLACK_SECTION_MAX
 from bot.message import Block, Reply, Span
 from bot.service import Service
@@ -209,15 +206,10 @@ async def test_a_command_the_manifest_does_not_list_is_not_handled(app, slack_ap
 
 
 async def test_a_command_added_by_a_content_reload_is_answered_without_a_restart(
-        app, slack_api, slack_service, tmp_path):
-    edited = tmp_path / "content"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "content", edited)
-    office = edited / "topics" / "office.yaml"
-    office.write_text(office.read_text("utf-8").replace("aliases: [almaty, astana]",
-                                                        "aliases: [almaty, ofis]"), "utf-8")
+        app, slack_api, slack_service, edited_bot):
     form = {**load("slash_command"), "command": "/ofis", "response_url": slack_api.response_url()}
     assert (await post(app, urlencode(form)))[0] == 404  # not a command of the running content
-    slack_service.swap(Bot(load_content(edited)))
+    slack_service.swap(edited_bot)
     answer = await slash(app, slack_api, "", command="/ofis")
     assert answer["blocks"][0]["text"]["text"] == "UNHCR office in Kazakhstan"
 

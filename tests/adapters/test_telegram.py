@@ -5,7 +5,6 @@ import asyncio
 import json
 import logging
 import os
-import shutil
 import signal
 import sys
 from pathlib import Path
@@ -17,8 +16,6 @@ from telegram.error import InvalidToken
 from adapters.telegram import (TelegramConfig, build_application, process_webhook,
                                publish_commands, running, to_message)
 from adapters.telegram_render import render
-from bot.answer import Bot
-from bot.content import load_content
 from bot.message import Block, Choice, Message, Reply, Span
 from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, make_update
 
@@ -171,16 +168,11 @@ async def test_sticker_in_a_group_is_ignored(telegram_app, telegram_api):
 
 
 async def test_a_group_command_added_by_a_content_reload_is_answered(
-        telegram_app, telegram_api, telegram_service, tmp_path):
-    edited = tmp_path / "content"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "content", edited)
-    office = edited / "topics" / "office.yaml"
-    office.write_text(office.read_text("utf-8").replace("aliases: [almaty, astana]",
-                                                        "aliases: [almaty, astana, ofis]"), "utf-8")
+        telegram_app, telegram_api, telegram_service, edited_bot):
     update = make_update("group_command", text="/ofis@UNHCR_KZ_bot")
     await deliver(telegram_app, update)
     assert telegram_api.sent() == [], "not a command of the content being served"
-    telegram_service.swap(Bot(load_content(edited)))
+    telegram_service.swap(edited_bot)
     await deliver(telegram_app, make_update("group_command", text="/ofis@UNHCR_KZ_bot"))
     [sent] = telegram_api.sent()
     assert sent["chat_id"] == GROUP_ID and "<b>Алматы</b>" in sent["text"]
