@@ -131,48 +131,48 @@ def slack_event() -> str:
     return (ROOT / "tests/fixtures/slack/message_im.json").read_text("utf-8")
 
 
-async def test_a_rate_limited_chat_post_message_is_delivered_once(content_dir, slack_api):
-    slack_api.rate_limit_once("chat.postMessage")
-    async with serving(web_app(content_dir, slack_api=slack_api)) as url:
+async def ask_slack(url: str, slack_api: FakeSlackApi, path: str) -> None:
+    """Ask what Slack answers at `path`: a DM (chat.postMessage) or a slash command (response/…)."""
+    if path == "chat.postMessage":
         assert await post_slack(url, slack_event(), "application/json") == 200
-        await slack_api.wait_for("chat.postMessage", timeout=5)
-        await asyncio.sleep(QUIET)
-    limited, delivered = [c for c in slack_api.calls if c.path == "chat.postMessage"]
-    assert (limited.status, delivered.status) == (429, 200)
-    assert delivered.at - limited.at >= 1.0, "waited for Retry-After: 1"
-    assert delivered.body == limited.body and delivered.body["channel"] == "D0AIGERIM"
-    assert "CONTACTS" in delivered.body["text"]
-
-
-async def test_a_rate_limited_response_url_post_is_delivered_once(content_dir, slack_api):
-    slack_api.rate_limit_once("response/limited")
-    async with serving(web_app(content_dir, slack_api=slack_api)) as url:
-        body = slack_command("office", slack_api.response_url("limited"))
+    else:
+        body = slack_command("office", slack_api.response_url(path.removeprefix("response/")))
         assert await post_slack(url, body, "application/x-www-form-urlencoded") == 200
-        await slack_api.wait_for("response/limited", timeout=5)
+
+
+# The DM asks about contacts and is answered in its channel; /unhcr office privately.
+ANSWERS = [("chat.postMessage", "channel", "D0AIGERIM", "CONTACTS"),
+           ("response/cmd", "response_type", "ephemeral", "Almaty")]
+
+
+@pytest.mark.parametrize("path,field,value,words", ANSWERS)
+async def test_a_rate_limited_answer_is_delivered_once(content_dir, slack_api, path, field, value,
+                                                        words):
+    slack_api.rate_limit_once(path)
+    async with serving(web_app(content_dir, slack_api=slack_api)) as url:
+        await ask_slack(url, slack_api, path)
+        await slack_api.wait_for(path, timeout=5)
         await asyncio.sleep(QUIET)
-    limited, delivered = [c for c in slack_api.calls if c.path == "response/limited"]
+    limited, delivered = [c for c in slack_api.calls if c.path == path]
     assert (limited.status, delivered.status) == (429, 200)
     assert delivered.at - limited.at >= 1.0, "waited for Retry-After: 1"
-    assert delivered.body == limited.body and delivered.body["response_type"] == "ephemeral"
-    assert "Almaty" in json.dumps(delivered.body, ensure_ascii=False)
+    assert delivered.body == limited.body and delivered.body[field] == value
+    assert words in json.dumps(delivered.body, ensure_ascii=False)
 
 
-@pytest.mark.parametrize("path", ["chat.postMessage", "response/outage"])
-async def test_a_slack_outage_delays_the_answer_and_delivers_it_once(content_dir, slack_api, path):
+@pytest.mark.parametrize("path,field,value,words", ANSWERS)
+async def test_a_slack_outage_delays_the_answer_and_delivers_it_once(content_dir, slack_api, path,
+                                                                     field, value, words):
     slack_api.fail(path, status=503, times=2)
     async with serving(web_app(content_dir, slack_api=slack_api)) as url:
-        if path == "chat.postMessage":  # a DM, answered with chat.postMessage
-            assert await post_slack(url, slack_event(), "application/json") == 200
-        else:  # a slash command, answered at its response_url
-            body = slack_command("office", slack_api.response_url("outage"))
-            assert await post_slack(url, body, "application/x-www-form-urlencoded") == 200
+        await ask_slack(url, slack_api, path)
         await slack_api.wait_for(path, timeout=5)
         await asyncio.sleep(QUIET)
     calls = [c for c in slack_api.calls if c.path == path]
     assert [c.status for c in calls] == [503, 503, 200]
     assert calls[2].at - calls[0].at >= 1.4, "backed off 0.5 s, then 1 s"
-    assert calls[2].body == calls[0].body
+    assert calls[2].body == calls[0].body and calls[2].body[field] == value
+    assert words in json.dumps(calls[2].body, ensure_ascii=False)
 
 
 # -- 3. Redis going away and coming back -----------------------------------------------------
