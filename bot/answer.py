@@ -6,10 +6,11 @@ from dataclasses import replace
 from datetime import date
 
 from bot.content import Content, Topic
+from bot.danger import Danger, referral_wins
 from bot.markup import parse_markup
 from bot.message import Block, Choice, Message, Reply, Span
 from bot.text import normalize
-from bot.understand import Index, Match
+from bot.understand import Candidate, Index, Match
 
 SUGGEST_MIN_SCORE = 0.25  # below the threshold but worth offering as "did you mean"
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]+)(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.S)
@@ -68,9 +69,9 @@ class Bot:
         if switch:
             return self._language_set(switch)
         match = self.index.understand(text)
-        if self.index.is_referral(text):
-            return self._referral(lang)
-        best = match.best
+        best, danger = match.best, match.danger
+        if danger is not None and self.is_referral(match):
+            return self._referral(danger, lang, best)
         if best is None or best.score < self.content.threshold:
             return self._decline(lang, match)
         if best.intent in META_REPLIES:
@@ -80,6 +81,13 @@ class Bot:
     def understand(self, text: str) -> Match:
         """The index's reading of `text` (for `explain`)."""
         return self.index.understand(text)
+
+    def is_referral(self, match: Match) -> bool:
+        """Whether a reading of a message calls for the referral (see `referral_wins`)."""
+        best = match.best
+        return referral_wins(match.danger, self.content.protection.threshold,
+                             best.score if best else 0.0, best.matched if best else (),
+                             self.content.threshold)
 
     # -- language ----------------------------------------------------------------------
     def language_for(self, text: str, message: Message) -> str:
@@ -193,10 +201,26 @@ class Bot:
         lang = self._fixed_language(message)
         return self._message_reply(key, lang, kind="meta", intent=key)
 
-    def _referral(self, lang: str) -> Reply:
-        return Reply(blocks=self._blocks("referral", lang), lang=lang, kind="referral",
-                     intent="referral", score=1.0,
-                     choices=self._topic_choices(["office", "contacts"], lang))
+    def _referral(self, danger: Danger, lang: str, best: Candidate | None) -> Reply:
+        """The referral for a danger category, with any verified contacts; the topics it
+        points to, and the one the message also asked about, as buttons."""
+        protection = self.content.protection
+        category = protection.category(danger.category)
+        default = self.content.default_language
+        blocks = parse_markup(category.replies.get(lang) or category.replies[default])
+        if protection.contacts:
+            line = protection.contact_line.get(lang) or protection.contact_line[default]
+            heading = protection.contacts_heading.get(lang) or protection.contacts_heading[default]
+            blocks += (Block(spans=(Span(text=heading, bold=True),)),)
+            blocks += tuple(Block(spans=(Span(text=line.format(
+                name=c.name, reach=c.reach, verified_by=c.verified_by,
+                date=self.format_date(c.as_of, lang))),), bullet=True) for c in protection.contacts)
+        points = list(category.points_to)
+        if (best is not None and best.score >= self.content.threshold
+                and self.content.topic(best.intent) and best.intent not in points):
+            points.insert(0, best.intent)
+        return Reply(blocks=blocks, lang=lang, kind="referral", intent=danger.category,
+                     score=danger.score, choices=self._topic_choices(points, lang))
 
     def _decline(self, lang: str, match: Match) -> Reply:
         maybe = [c.intent for c in match.candidates

@@ -6,9 +6,14 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.content import DEFAULT_CONTENT_DIR, ContentError, load_content
 from bot.message import Message
+
+if TYPE_CHECKING:
+    from bot.answer import Bot
+    from bot.understand import Match
 
 
 def content_dir(arg: str | None = None) -> Path:
@@ -106,14 +111,14 @@ def cmd_slack_manifest(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from bot.content import read_documents
-    from bot.validate import validate_documents
+    from bot.content import check_documents, read_documents
     try:
-        messages, topics, problems, unreadable = read_documents(content_dir(args.dir))
+        docs = read_documents(content_dir(args.dir))
     except ContentError as e:
         print(str(e), file=sys.stderr)
         return 2
-    problems += validate_documents(messages, topics, unreadable)
+    problems = check_documents(docs)
+    topics = docs.topics
     problems.sort(key=lambda p: (p.where.file, p.where.line, p.where.column))
     errors = sum(p.severity == "error" for p in problems)
     for p in problems:
@@ -134,17 +139,49 @@ def cmd_explain(args) -> int:
         print(f"typo: {typed} -> {fixed}")
     if match.unknown:
         print(f"unknown: {' '.join(match.unknown)}")
-    if bot.index.is_referral(text):
-        print("referral trigger: yes")
     for c in match.candidates:
         print(f"{c.score:.3f}  {c.intent:20s} matched: {' '.join(c.matched)}")
+    print(explain_danger(bot, match))
     return 0
 
 
+def explain_danger(bot: Bot, match: Match) -> str:
+    """The danger reading of a message and the rule that decides between it and a topic."""
+    danger, best = match.danger, match.best
+    need = bot.content.protection.threshold
+    if danger is None:
+        return "danger: none (no danger example shares a word)"
+    lines = [f"danger: {danger.category} {danger.score:.3f} (threshold {need}); "
+             f"example {danger.example!r}; matched: {' '.join(danger.matched)}"]
+    if danger.look_alike:
+        lines.append(f"look-alike {danger.look_alike!r}: {danger.look_alike_score:.3f}")
+    if danger.score < need:
+        lines.append("rule: under the danger threshold -> no referral")
+    elif not bot.is_referral(match) and danger.look_alike_score:
+        lines.append("rule: the look-alike holds every danger word and is held -> its answer")
+    elif best is None or best.score < bot.content.threshold:
+        lines.append("rule: no topic is confident -> referral")
+    elif bot.is_referral(match):
+        unheld = [f for f in danger.matched if f not in best.matched]
+        lines.append(f"rule: topic '{best.intent}' does not hold {' '.join(unheld)} -> referral")
+    else:
+        lines.append(f"rule: topic '{best.intent}' is confident and holds every danger word "
+                     f"-> its answer")
+    return "\n".join(lines)
+
+
 def cmd_eval(args) -> int:
-    from bot.evaluate import DEFAULT_EVAL_FILE, evaluate, load_questions
-    result = evaluate(load_bot(args.content), load_questions(Path(args.file or DEFAULT_EVAL_FILE)))
-    print(result.report())
+    from bot.evaluate import (DEFAULT_EVAL_FILE, DEFAULT_PROTECTION_FILE, evaluate,
+                              evaluate_protection, is_protection_set, load_questions)
+    bot = load_bot(args.content)
+    files = [Path(f) for f in args.files] or [DEFAULT_EVAL_FILE, DEFAULT_PROTECTION_FILE]
+    for n, path in enumerate(files):
+        questions = load_questions(path)
+        print(("\n" if n else "") + f"{path.name}:")
+        if is_protection_set(questions):
+            print(evaluate_protection(bot, questions).report())
+        else:
+            print(evaluate(bot, questions).report())
     return 0
 
 
@@ -189,8 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("explain", help="top candidates for a text, with scores")
     p.add_argument("text", nargs="+")
     p.set_defaults(func=cmd_explain)
-    p = sub.add_parser("eval", help="accuracy on a labelled question file")
-    p.add_argument("file", nargs="?")
+    p = sub.add_parser("eval", help="accuracy on labelled question files, protection recall")
+    p.add_argument("files", nargs="*", help="default: tests/eval/questions.yaml and protection.yaml")
     p.set_defaults(func=cmd_eval)
     sub.add_parser("topics", help="list topics and commands").set_defaults(func=cmd_topics)
     return parser

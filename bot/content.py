@@ -14,6 +14,7 @@ from bot.validate import validate_documents
 from bot.yamlsrc import Document, Problem, Where, YamlError, read_yaml
 
 MESSAGES_FILE = "messages.yaml"
+PROTECTION_FILE = "protection.yaml"
 TOPICS_DIR = "topics"
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
@@ -49,6 +50,44 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class DangerCategory:
+    """A kind of danger a message may speak of, and the referral it gets."""
+
+    id: str
+    points_to: tuple[str, ...]  # topic ids the referral offers as buttons
+    replies: Mapping[str, str]  # lang -> the referral text (markup)
+    examples: Mapping[str, tuple[str, ...]]  # lang -> messages that say this danger
+
+
+@dataclass(frozen=True)
+class VerifiedContact:
+    """A contact an editor has checked, shown in every referral."""
+
+    name: str
+    reach: str  # how to reach them: a phone number, an address, a link
+    verified_by: str
+    as_of: date
+
+
+@dataclass(frozen=True)
+class Protection:
+    """What the bot does when a message shows danger (content/protection.yaml)."""
+
+    threshold: float  # how much of one example a message must hold to be read as danger
+    categories: tuple[DangerCategory, ...]
+    look_alikes: Mapping[str, tuple[str, ...]]  # lang -> ordinary messages with danger words
+    # class -> lang -> interchangeable words ("child": son, daughter, сын, ұлым), read as one
+    word_classes: Mapping[str, Mapping[str, tuple[str, ...]]]
+    contacts: tuple[VerifiedContact, ...]
+    contacts_heading: Mapping[str, str]  # lang -> the line above the verified contacts
+    contact_line: Mapping[str, str]  # lang -> how one contact is written
+
+    def category(self, category_id: str) -> DangerCategory:
+        """The category with this id (the index reads only these ids)."""
+        return next(c for c in self.categories if c.id == category_id)
+
+
+@dataclass(frozen=True)
 class Content:
     """Everything the bot knows and says, validated."""
 
@@ -58,7 +97,7 @@ class Content:
     threshold: float
     messages: Mapping[str, Mapping[str, object]]  # key -> lang -> text (or list for months)
     intents: Mapping[str, Mapping[str, tuple[str, ...]]]  # meta intent -> lang -> phrases
-    referral_triggers: Mapping[str, tuple[str, ...]]  # lang -> words/phrases
+    protection: Protection
     version: str
     loaded_at: float
     warnings: tuple[Problem, ...]
@@ -90,27 +129,46 @@ class ContentError(Exception):
         super().__init__(f"{len(errors)} error(s) in content:\n" + "\n".join(map(str, problems)))
 
 
-def read_documents(content_dir: Path) -> tuple[Document | None, list[Document], list[Problem],
-                                               list[str]]:
-    """Parse messages.yaml and every topic file; collect syntax errors instead of stopping.
+@dataclass
+class Documents:
+    """The parsed content files, and the problems found while parsing them."""
 
-    Returns the documents, the problems, and the stems of topic files that did not parse.
-    """
+    messages: Document | None
+    protection: Document | None
+    topics: list[Document]
+    problems: list[Problem]
+    unreadable: list[str]  # stems of topic files that did not parse
+
+
+_WHAT_LIVES_IN = {
+    MESSAGES_FILE: "the bot's own messages and settings live here",
+    PROTECTION_FILE: "the danger categories and their referral texts live here: without them "
+                     "the bot cannot tell a person in danger from a question",
+}
+
+
+def _read_one(root: Path, name: str, problems: list[Problem]) -> Document | None:
+    try:
+        return read_yaml(root / name, _display(root / name))
+    except FileNotFoundError:
+        problems.append(Problem(_nowhere(_display(root / name)), "file missing", _WHAT_LIVES_IN[name]))
+    except YamlError as e:
+        problems.append(e.problem)
+    return None
+
+
+def read_documents(content_dir: Path) -> Documents:
+    """Parse messages.yaml, protection.yaml and every topic file; collect syntax errors
+    instead of stopping."""
     problems: list[Problem] = []
     unreadable: list[str] = []
-    messages: Document | None = None
     topics: list[Document] = []
     root = Path(content_dir)
     if not root.is_dir():
         raise ContentError([Problem(_nowhere(str(root)), "content directory not found",
                                     "set CONTENT_DIR or pass the folder holding messages.yaml")])
-    try:
-        messages = read_yaml(root / MESSAGES_FILE, _display(root / MESSAGES_FILE))
-    except FileNotFoundError:
-        problems.append(Problem(_nowhere(_display(root / MESSAGES_FILE)), "file missing",
-                                "the bot's own messages and settings live here"))
-    except YamlError as e:
-        problems.append(e.problem)
+    messages = _read_one(root, MESSAGES_FILE, problems)
+    protection = _read_one(root, PROTECTION_FILE, problems)
     topics_dir = root / TOPICS_DIR
     files = sorted(topics_dir.glob("*.yaml")) + sorted(topics_dir.glob("*.yml"))
     display = _display_in(topics_dir)
@@ -120,21 +178,53 @@ def read_documents(content_dir: Path) -> tuple[Document | None, list[Document], 
         except YamlError as e:
             problems.append(e.problem)
             unreadable.append(path.stem)
-    return messages, topics, problems, unreadable
+    return Documents(messages, protection, topics, problems, unreadable)
+
+
+def check_documents(docs: Documents) -> list[Problem]:
+    """Every problem in the content: what parsing found, then what validation finds."""
+    return docs.problems + validate_documents(docs.messages, docs.topics, docs.unreadable,
+                                              protection=docs.protection)
 
 
 def load_content(content_dir: Path | str = DEFAULT_CONTENT_DIR) -> Content:
     """Load and validate all content; raise ContentError listing every problem."""
     root = Path(content_dir)
-    messages_doc, topic_docs, problems, unreadable = read_documents(root)
-    problems += validate_documents(messages_doc, topic_docs, unreadable)
-    if any(p.severity == "error" for p in problems) or messages_doc is None:
+    docs = read_documents(root)
+    problems = check_documents(docs)
+    if (any(p.severity == "error" for p in problems) or docs.messages is None
+            or docs.protection is None):
         raise ContentError(problems)
-    return _build(messages_doc, topic_docs, problems, _version(root))
+    return _build(docs.messages, docs.protection, docs.topics, problems, _version(root))
 
 
-def _build(messages_doc: Document, topic_docs: list[Document], warnings: list[Problem],
-           version: str) -> Content:
+def _build_protection(data: dict, languages: Mapping[str, str]) -> Protection:
+    categories = []
+    for category_id, c in data["categories"].items():
+        sections = {lang: c[lang] for lang in languages if isinstance(c.get(lang), dict)}
+        categories.append(DangerCategory(
+            id=str(category_id), points_to=tuple(c.get("points_to") or ()),
+            replies=MappingProxyType({lang: str(s["reply"]).strip() for lang, s in sections.items()}),
+            examples=MappingProxyType({lang: tuple(map(str, s.get("examples") or ()))
+                                       for lang, s in sections.items()}),
+        ))
+    contacts = tuple(VerifiedContact(name=str(x["name"]), reach=str(x["reach"]),
+                                     verified_by=str(x["verified_by"]), as_of=x["as_of"])
+                     for x in data.get("verified_contacts") or ())
+    def by_language(texts: Mapping | None) -> Mapping[str, tuple[str, ...]]:
+        return MappingProxyType({lang: tuple(map(str, v)) for lang, v in (texts or {}).items()})
+
+    return Protection(threshold=float(data["settings"]["threshold"]),
+                      categories=tuple(categories), look_alikes=by_language(data.get("look_alikes")),
+                      word_classes=MappingProxyType({str(name): by_language(words) for name, words
+                                                     in (data.get("word_classes") or {}).items()}),
+                      contacts=contacts,
+                      contacts_heading=MappingProxyType(dict(data["contacts_heading"])),
+                      contact_line=MappingProxyType(dict(data["contact_line"])))
+
+
+def _build(messages_doc: Document, protection_doc: Document, topic_docs: list[Document],
+           warnings: list[Problem], version: str) -> Content:
     m = messages_doc.data
     languages = dict(m["languages"])
     default = m["settings"].get("default_language", "en")
@@ -158,13 +248,12 @@ def _build(messages_doc: Document, topic_docs: list[Document], warnings: list[Pr
         ))
     intents = {name: MappingProxyType({lang: tuple(map(str, v)) for lang, v in by_lang.items() if v})
                for name, by_lang in (m.get("intents") or {}).items()}
-    triggers = {lang: tuple(map(str, v))
-                for lang, v in ((m.get("referral") or {}).get("triggers") or {}).items() if v}
     return Content(
         topics=tuple(topics), languages=MappingProxyType(languages), default_language=default,
         threshold=float(m["settings"]["threshold"]),
         messages=MappingProxyType({k: MappingProxyType(dict(v)) for k, v in m["messages"].items()}),
-        intents=MappingProxyType(intents), referral_triggers=MappingProxyType(triggers),
+        intents=MappingProxyType(intents),
+        protection=_build_protection(protection_doc.data, languages),
         version=version, loaded_at=time.time(), warnings=tuple(warnings),
     )
 

@@ -8,9 +8,11 @@ from pathlib import Path
 import yaml
 
 from bot.answer import Bot
-from bot.message import Message
+from bot.message import Message, Reply
 
-DEFAULT_EVAL_FILE = Path(__file__).resolve().parent.parent / "tests" / "eval" / "questions.yaml"
+EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
+DEFAULT_EVAL_FILE = EVAL_DIR / "questions.yaml"
+DEFAULT_PROTECTION_FILE = EVAL_DIR / "protection.yaml"
 
 
 @dataclass
@@ -58,7 +60,7 @@ def evaluate(bot: Bot, questions: list[dict]) -> EvalResult:
     for item in questions:
         lang, want = item["lang"], item["intent"]
         reply = bot.answer(Message(text=item["q"]))
-        got = reply.intent if reply.kind != "decline" else None
+        got = _outcome(reply)
         if want is None:
             result.out_of_scope += 1
             if got is None:
@@ -82,3 +84,80 @@ def per_intent(questions: list[dict]) -> dict[str, Counter]:
     for item in questions:
         out[item["intent"] or "none"][item["lang"]] += 1
     return out
+
+
+def _outcome(reply: Reply) -> str | None:
+    """What a reply did, as the labels say it: a topic or meta intent, "referral", or None."""
+    if reply.kind == "decline":
+        return None
+    return "referral" if reply.kind == "referral" else reply.intent
+
+
+def is_protection_set(questions: list[dict]) -> bool:
+    """Whether a labelled file is a protection set (entries labelled with `danger`)."""
+    return bool(questions) and all("danger" in item for item in questions)
+
+
+@dataclass
+class ProtectionResult:
+    """Counts from one run over a protection set."""
+
+    caught: Counter = field(default_factory=Counter)  # lang -> danger messages referred
+    danger: Counter = field(default_factory=Counter)  # lang -> danger messages
+    caught_in: Counter = field(default_factory=Counter)  # category -> referred
+    danger_in: Counter = field(default_factory=Counter)  # category -> danger messages
+    same_category: int = 0  # referrals that named the labelled category
+    ordinary: Counter = field(default_factory=Counter)  # lang -> ordinary questions
+    answered_as_labelled: Counter = field(default_factory=Counter)  # lang -> right topic/decline
+    missed: list[tuple[str, str, str, str | None, float]] = field(default_factory=list)
+    false_referrals: list[tuple[str, str, str, float]] = field(default_factory=list)
+
+    def recall(self, lang: str) -> float:
+        """Share of danger messages in `lang` given the referral."""
+        return self.caught[lang] / self.danger[lang] if self.danger[lang] else 1.0
+
+    def report(self) -> str:
+        """Recall per language and category, every miss and every false referral."""
+        lines = ["protection recall (danger messages given the referral):"]
+        for lang in sorted(self.danger):
+            lines.append(f"  {lang}: {self.recall(lang):6.1%}  ({self.caught[lang]}/{self.danger[lang]})")
+        for category in sorted(self.danger_in):
+            lines.append(f"  {category:16s} {self.caught_in[category]}/{self.danger_in[category]}")
+        caught = sum(self.caught.values())
+        lines.append(f"  referrals naming the labelled category: {self.same_category}/{caught}")
+        ordinary = sum(self.ordinary.values())
+        lines.append(f"false referrals (ordinary questions given the referral): "
+                     f"{len(self.false_referrals)}/{ordinary}")
+        for lang in sorted(self.ordinary):
+            lines.append(f"  {lang}: ordinary questions answered as labelled "
+                         f"{self.answered_as_labelled[lang]}/{self.ordinary[lang]}")
+        for lang, q, category, got, score in self.missed:
+            lines.append(f"  missed [{lang}] {q!r}: {category}, got {got or 'decline'} ({score:.2f})")
+        for lang, q, category, score in self.false_referrals:
+            lines.append(f"  false referral [{lang}] {q!r}: {category} ({score:.2f})")
+        return "\n".join(lines)
+
+
+def evaluate_protection(bot: Bot, items: list[dict]) -> ProtectionResult:
+    """Answer every message of a protection set and count referrals, misses and false ones."""
+    result = ProtectionResult()
+    for item in items:
+        lang, category = item["lang"], item["danger"]
+        reply = bot.answer(Message(text=item["q"]))
+        referred = reply.kind == "referral"
+        if category is None:
+            result.ordinary[lang] += 1
+            if referred:
+                result.false_referrals.append((lang, item["q"], str(reply.intent), reply.score))
+            elif _outcome(reply) == item.get("intent"):
+                result.answered_as_labelled[lang] += 1
+            continue
+        result.danger[lang] += 1
+        result.danger_in[category] += 1
+        if referred:
+            result.caught[lang] += 1
+            result.caught_in[category] += 1
+            result.same_category += reply.intent == category
+        else:
+            result.missed.append((lang, item["q"], category, _outcome(reply), reply.score))
+    return result

@@ -10,3 +10,5 @@ TELEGRAM_ROW_MAX = 8  # buttons in one keyboard row, likewise
 TELEGRAM_COMMAND_MAX = 32
 SLACK_SECTION_MAX = 3000
 SLACK_BLOCKS_MAX = 50
+MIN_DANGER_EXAMPLES = 15  # example messages per danger category and language
+CONTACT_RECHECK_DAYS = 365  # a verified contact older than this is flagged for a new check

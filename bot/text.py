@@ -21,7 +21,8 @@ SPLIT_TEXTS_KEPT = 65536  # about the example questions of 2,000 topics in 3 lan
 _CYRILLIC_VOWELS = frozenset("аеиоуыэюяйь")
 _english = snowballstemmer.stemmer("english")
 
-# Function words and polite filler, dropped before matching: they carry no topic and, kept,
+# Function words, polite filler and Kazakh auxiliary verbs (жатыр, отыр: "is doing"), dropped
+# before matching: they carry no topic and, kept,
 # would let "what is the weather in almaty" look like a question about the office.
 STOPWORDS = frozenset("""
 a an the is are was were be been being am do does did doing have has had of in on at to for
@@ -45,6 +46,7 @@ actually currently now right exactly please advance regards
 жане мен мен пен бен да де та те ма ме ба бе па пе бар ма ба ол осы сол бул мына
 маган сизге сиз сен биз айтып айтыныз айтынызшы айтшы бериниз беринизши отинемин
 ше шы туралы жайлы жайында бойынша ушин гой еди
+жок емес жатыр жатырмын жатырмыз отыр отырмын отырмыз тур турмын журмин журмиз деп деди дейди
 """.split())
 
 
@@ -108,8 +110,24 @@ def feature(token: str) -> str:
     if _LATIN.match(token):
         # Every Snowball suffix rule ends in a letter, so a token ending in a digit ("covid19")
         # would come back unchanged, only slowly.
-        return token if token[-1].isdigit() else _english.stemWord(token)
+        if token[-1].isdigit():
+            return token
+        return _english.stemWord(_IRREGULAR_VERBS.get(token, token))
     return token
+
+
+# Past forms a stemmer cannot reach: "sent back" must meet "send back", "took my passport"
+# "take my passport". Irregular verbs that people use to say what happened to them.
+_IRREGULAR_VERBS = {
+    "sent": "send", "took": "take", "taken": "take", "beaten": "beat", "held": "hold",
+    "caught": "catch", "kept": "keep", "sold": "sell", "told": "tell", "stole": "steal",
+    "stolen": "steal", "threw": "throw", "thrown": "throw",
+    "fled": "flee", "left": "leave", "lost": "lose", "brought": "bring", "bought": "buy",
+    "forced": "force", "shot": "shoot", "fought": "fight", "seized": "seize", "went": "go",
+    "gone": "go", "gave": "give", "given": "give", "got": "get", "gotten": "get",
+    "came": "come", "ran": "run", "said": "say", "found": "find", "made": "make",
+    "locked": "lock", "died": "die", "dead": "die", "dying": "die", "killed": "kill",
+}
 
 
 def features(text: str) -> list[str]:

@@ -12,8 +12,9 @@ from operator import mul
 from rapidfuzz.distance import OSA
 
 from bot.content import Content
-from bot.text import (STOP_FEATURES, STOPWORDS, feature, features, features_of, script_counts,
-                      to_cyrillic, tokens)
+from bot.danger import Danger, DangerIndex, word_class
+from bot.text import (STOP_FEATURES, STOPWORDS, feature, features_of, script_counts, to_cyrillic,
+                      tokens)
 
 FUZZY_WEIGHT = 0.85  # a typo-corrected word counts a little less than an exact one
 STOP_WEIGHT = 0.1  # function words: they tell "who are you" from "who heads the office"
@@ -47,6 +48,7 @@ class Match:
     features: tuple[str, ...]
     corrections: tuple[tuple[str, str], ...]  # (typed word, the known word it became)
     unknown: tuple[str, ...]
+    danger: Danger | None = None  # the closest danger example, however far
 
     @property
     def best(self) -> Candidate | None:
@@ -96,28 +98,6 @@ def _plausible(typed: str, known: str, dist: int) -> bool:
     # Four letters: only a dropped letter ("wher" -> "where"); a changed letter makes
     # another word too often ("best" -> "beat", "rate" -> "rape").
     return len(typed) == 4 and dist == 1 and len(known) == 5
-
-
-def _trigger_key(token: str, lang: str) -> str:
-    """The prefix a word must start with to count as this trigger word (inflections pass)."""
-    if token.isascii():
-        stem = feature(token)  # "deported" -> "deport"; but "being" stays "being", not "be"
-        return stem if len(stem) >= 4 and token.startswith(stem) else token
-    # Kazakh suffixes are longer than Russian endings: "шығарады" / "шығарып" share 5 letters.
-    longest = 5 if lang == "kk" else 6
-    return token[:max(4, min(longest, len(token) - 2 if lang == "kk" else len(token) - 1))]
-
-
-def _follows(keys: tuple[str, ...], words: Sequence[str], start: int) -> bool:
-    """Whether `keys` match `words` from `start` on, in order, skipping at most one word."""
-    pos = start
-    for n, key in enumerate(keys):
-        window = words[pos:pos + (1 if n == 0 else 2)]
-        hit = next((i for i, w in enumerate(window) if w.startswith(key)), None)
-        if hit is None:
-            return False
-        pos += hit + 1
-    return True
 
 
 # A phrase's distinct features, in the order its set of features yields them: tuples,
@@ -184,15 +164,23 @@ def _read_phrases(content: Content, vocab: _Vocabulary) -> tuple[dict[str, list[
     return intents, answers
 
 
-def _read_triggers(content: Content, vocab: _Vocabulary) -> list[tuple[str, ...]]:
-    """The referral trigger phrases, as the word prefixes they match."""
-    triggers = []
-    for lang, phrases in content.referral_triggers.items():
-        for phrase in phrases:
-            keys = tuple(_trigger_key(t, lang) for t in vocab.learn(phrase, lang))
-            if keys:
-                triggers.append(keys)
-    return triggers
+def _read_word_classes(content: Content, vocab: _Vocabulary) -> dict[str, str]:
+    """Each feature of a word of a class ("сын", "ұлым") -> its class ("<child>")."""
+    return {feature(t): word_class(name)
+            for name, by_lang in content.protection.word_classes.items()
+            for lang, words in by_lang.items() for word in words for t in vocab.learn(word, lang)}
+
+
+def _read_danger(content: Content, vocab: _Vocabulary,
+                 classes: dict[str, str]) -> list[tuple[str, str, Row]]:
+    """Every danger example as (category, text, its features); look-alikes with category ""."""
+    protection = content.protection
+    texts = [(category.id, example, lang) for category in protection.categories
+             for lang, examples in category.examples.items() for example in examples]
+    texts += [("", text, lang) for lang, look_alikes in protection.look_alikes.items()
+              for text in look_alikes]
+    return [(category, text, tuple({classes.get(f, f) for f in _row(vocab.learn(text, lang))}))
+            for category, text, lang in texts]
 
 
 class Index:
@@ -202,19 +190,20 @@ class Index:
         vocab = _Vocabulary()
         intents, answers = _read_phrases(content, vocab)
         self.intent_ids = list(intents)
-        self.triggers = _read_triggers(content, vocab)
+        self.word_classes = _read_word_classes(content, vocab)
+        danger_examples = _read_danger(content, vocab, self.word_classes)
         self.lang_vocab = vocab.languages()
         self.token_freq = vocab.counts()
         self._weigh(intents, answers)
         self._index_intents()
         self._index_examples(intents)
-        self._triggers_by_start: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-        for trig in self.triggers:
-            self._triggers_by_start[trig[0][:3]].append(trig)
-        self.trigger_features: set[str] = set()
+        self.danger = DangerIndex(danger_examples, self._danger_weight)
+        # Words only danger examples and word classes use ("deport", "сына"): known words,
+        # for typo correction and Latin spelling, that no topic uses.
+        self.danger_features = (self.danger.features | self.word_classes.keys()) - self.weight.keys()
         self._token_deletes = _deletion_index(t for t in self.token_freq if len(t) >= 4)
         self._feature_deletes = _deletion_index(
-            f for f in (*self.weight, *self.trigger_features) if len(f) >= 4)
+            f for f in (*self.weight, *self.danger_features) if len(f) >= 4)
         self._index_meta(content)
         # People repeat their typos and Latin spellings ("waht", "kense"): each distinct
         # token is corrected, or voted on, once per index rather than once per message.
@@ -290,6 +279,12 @@ class Index:
             self._least_norms.append(least)
             self._example_norms.append(tuple(norms))
 
+    def _danger_weight(self, f: str) -> float:
+        """How much a word tells of danger: as much as it is rare among the topics' and the
+        bot's own words ("deport" fully, "police", which a topic uses, less)."""
+        n = len(self.intent_ids)
+        return math.log(1 + n / (1 + len(self.postings.get(f, ()))))
+
     def _index_meta(self, content: Content) -> None:
         # Words only the bot's own intents use ("hello", "thanks"): in "hello, where is the
         # office" they must not count against the office topic.
@@ -306,7 +301,7 @@ class Index:
 
     # -- reading a text ----------------------------------------------------------------
     def _known(self, f: str) -> bool:
-        return f in self.weight or f in self.trigger_features
+        return f in self.weight or f in self.danger_features
 
     def _nearest(self, word: str, table: dict[str, tuple[str, ...]], rank_by: dict) -> str | None:
         """The closest word in a deletion table within the allowed edit distance."""
@@ -328,9 +323,13 @@ class Index:
         spellings = [token]
         if transliterate and token.isascii() and token.isalpha():
             spellings.append(to_cyrillic(token))
+            # The text reads as Russian or Kazakh typed in Latin letters: a word the content
+            # uses, so spelt, comes before an English look-alike ("shtab" is штаб, not "stab").
+            if spellings[1] in self.token_freq and self._known(feature(spellings[1])):
+                return feature(spellings[1])
         for spelling in spellings:
             f = feature(spelling)
-            if spelling is not token and self._known(f):
+            if spelling != token and self._known(f):
                 return f
             near = self._nearest(spelling, self._token_deletes, self.token_freq)
             if near is not None and self._known(feature(near)):
@@ -354,7 +353,10 @@ class Index:
             if len(tok) < 2 and not tok.isdigit():
                 continue
             f = feature(tok)
-            if not self._known(f) and tok not in STOPWORDS:
+            # In Russian or Kazakh typed in Latin letters, an English word known only from
+            # danger examples ("men", "bar") is read again: it is most likely мен, бар.
+            if (not self._known(f) or transliterate and f in self.danger_features) \
+                    and tok not in STOPWORDS:
                 fixed = self._corrections(tok, transliterate)
                 if fixed is not None:
                     corrections.append((tok, fixed))
@@ -388,21 +390,6 @@ class Index:
             return -1
         return 0
 
-    def is_referral(self, text: str) -> bool:
-        """Whether the text holds a referral trigger: its words in order, at most one between.
-
-        Words are compared by their first letters (4 to 7, by length), not by the matching
-        features: "самоубийство" must not match "самые", nor "being held" "be held".
-        """
-        words = tokens(text)
-        if self._typed_in_latin(words):
-            words = [to_cyrillic(w) if w.isascii() else w for w in words]
-        for start, word in enumerate(words):
-            for trig in self._triggers_by_start.get(word[:3], ()):
-                if _follows(trig, words, start):
-                    return True
-        return False
-
     def _weight(self, f: str) -> float:
         w = self.weight.get(f)
         if w is not None:
@@ -412,7 +399,11 @@ class Index:
     def understand(self, text: str, top: int = 3) -> Match:
         """Score every intent sharing a word with `text`; best first."""
         feats, corrections, unknown = self.analyse(text)
-        query = self._query(feats, {c for _, c in corrections}, set(unknown))
+        classes = self.word_classes
+        danger = self.danger.find({classes.get(f, f) for f in feats})
+        # Words only danger examples use are, to the topics, words they do not know.
+        unheard = set(unknown).union(f for f in feats if f in self.danger_features)
+        query = self._query(feats, {c for _, c in corrections}, unheard)
         credit, reach, common = self._credit(query)
         if not credit:  # only very common words: let them nominate a bounded set
             for f in common:
@@ -421,14 +412,14 @@ class Index:
             for f in feats:
                 credit.update(dict.fromkeys(self.meta_stop_postings.get(f, ()), 0.0))
         if not credit:
-            return Match((), tuple(feats), tuple(corrections), tuple(unknown))
+            return Match((), tuple(feats), tuple(corrections), tuple(unknown), danger)
         # Very common and function words nominate no one, but count for those they name.
         query.common = common
         query.rest = [(f, query.gains[f]) for f in common + [f for f in feats if f in STOP_FEATURES]]
         best = tuple([Candidate(self.intent_ids[i], round(min(score, 1.0), 4),
                                 tuple(filter(self._shares[i].__contains__, feats)))
                       for score, i in self._top(query, credit, reach, top)])
-        return Match(best, tuple(feats), tuple(corrections), tuple(unknown))
+        return Match(best, tuple(feats), tuple(corrections), tuple(unknown), danger)
 
     def _query(self, feats: list[str], fixed: set[str], unknown: set[str]) -> _Query:
         """What scoring needs to know of a text's features."""

@@ -13,11 +13,11 @@ from bot.yamlsrc import Document, Problem
 
 TOPIC_KEYS = ("id", "command", "aliases", "related", "source", "as_of")
 TOPIC_LANG_KEYS = ("title", "examples", "keywords", "answer")
-MESSAGES_TOP_KEYS = ("settings", "languages", "messages", "intents", "referral")
+MESSAGES_TOP_KEYS = ("settings", "languages", "messages", "intents")
 SETTINGS_KEYS = ("threshold", "default_language")
 MESSAGE_KEYS = (
     "welcome", "privacy", "help", "menu", "fallback", "unknown_command", "greeting", "thanks",
-    "about_bot", "language_prompt", "language_set", "referral", "translation_missing", "as_of",
+    "about_bot", "language_prompt", "language_set", "translation_missing", "as_of",
     "source", "date_format", "slow_down", "months",
 )
 INTENT_KEYS = ("greeting", "thanks", "about_bot", "help")
@@ -31,7 +31,8 @@ _LINK_TARGET = re.compile(r"\]\(([^)]*)\)")
 
 
 def validate_documents(messages: Document | None, topics: list[Document],
-                       unreadable_ids: Iterable[str] = ()) -> list[Problem]:
+                       unreadable_ids: Iterable[str] = (), *,
+                       protection: Document | None = None) -> list[Problem]:
     """Every problem in the parsed content files.
 
     `unreadable_ids` are the ids (file stems) of topic files that did not parse: their
@@ -47,7 +48,11 @@ def validate_documents(messages: Document | None, topics: list[Document],
         languages = sorted({k for d in topics if isinstance(d.data, dict) for k, v in d.data.items()
                             if isinstance(v, dict) and re.fullmatch(r"[a-z]{2,3}", str(k))}) or ["en"]
         default, footer_len = "en", 60
-    _check_topics(topics, languages, default, footer_len, set(unreadable_ids), out)
+    examples = _check_topics(topics, languages, default, footer_len, set(unreadable_ids), out)
+    if protection is not None:
+        topic_ids = {str(d.data.get("id")) for d in topics if isinstance(d.data, dict)}
+        check_protection(protection, languages, default, topic_ids | set(unreadable_ids),
+                         examples, out)
     return out
 
 
@@ -131,14 +136,6 @@ def _check_messages(doc: Document, out: list[Problem]) -> tuple[list[str], str]:
         r.unknown_keys(intents, INTENT_KEYS, ("intents",))
         for key, by_lang in intents.items():
             _check_by_language(r, by_lang, ("intents", key), languages, default, list_of=0)
-    referral = data.get("referral")
-    if not isinstance(referral, dict) or "triggers" not in referral:
-        r.error(("referral",), "'referral: triggers:' is missing",
-                "list the words that must always lead to the referral text, per language")
-    else:
-        r.unknown_keys(referral, ("triggers",), ("referral",))
-        _check_by_language(r, referral["triggers"], ("referral", "triggers"), languages, default,
-                           list_of=0)
     return languages, default
 
 
@@ -183,7 +180,8 @@ def _footer_length(data: Any, languages: list[str]) -> int:
 
 
 def _check_topics(docs: list[Document], languages: list[str], default: str, footer_len: int,
-                  unreadable: set[str], out: list[Problem]) -> None:
+                  unreadable: set[str], out: list[Problem]) -> dict:
+    """Check every topic file; return the examples seen, for the checks that follow."""
     # First uses, by the document that has them: a position is looked up only for a report.
     ids: dict[str, Document] = {}
     commands: dict[str, tuple[str, Document, tuple]] = {}
@@ -239,6 +237,7 @@ def _check_topics(docs: list[Document], languages: list[str], default: str, foot
             close = difflib.get_close_matches(rel, list(ids), n=1)
             hint = f"did you mean '{close[0]}'?" if close else "use the id of another topic file"
             r.error(("related", i), f"related topic '{rel}' does not exist", hint)
+    return examples
 
 
 def _check_commands(r: _Report, d: dict, topic_id: str, seen: dict) -> None:
@@ -322,3 +321,181 @@ def _check_topic_language(r: _Report, section: Any, lang: str, topic_id: str, fo
     if keywords is not None and (not isinstance(keywords, list)
                                  or not all(_is_text(x) for x in keywords)):
         r.error((lang, "keywords"), "'keywords' must be a list of words or phrases")
+
+
+# -- protection.yaml ---------------------------------------------------------------------
+
+PROTECTION_KEYS = ("settings", "contacts_heading", "contact_line", "verified_contacts",
+                   "word_classes", "categories", "look_alikes")
+CONTACT_PLACEHOLDERS = ("name", "reach", "verified_by", "date")
+PROTECTION_SETTINGS_KEYS = ("threshold",)
+CATEGORY_LANG_KEYS = ("reply", "examples")
+CONTACT_KEYS = ("name", "reach", "verified_by", "as_of")
+NO_CONTACTS_HINT = ("the referral can only point to the office in Almaty: once a colleague has "
+                    "checked a contact, add it here with name, reach, verified_by and as_of")
+
+
+def check_protection(doc: Document, languages: list[str], default: str, topic_ids: set[str],
+                     topic_examples: dict, out: list[Problem]) -> None:
+    """Check protection.yaml: its categories, their replies and examples, and the contacts."""
+    r = _Report(doc, out)
+    r.duplicates()
+    d = doc.data
+    if not isinstance(d, dict):
+        r.error((), "protection.yaml must be a mapping of settings, categories, ...",
+                "see content/README.md")
+        return
+    r.unknown_keys(d, PROTECTION_KEYS, ())
+    settings = d.get("settings")
+    threshold = settings.get("threshold") if isinstance(settings, dict) else None
+    if isinstance(settings, dict):
+        r.unknown_keys(settings, PROTECTION_SETTINGS_KEYS, ("settings",))
+    if not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or not 0 < threshold < 1:
+        r.error(("settings", "threshold") if isinstance(settings, dict) else ("settings",),
+                "settings.threshold must be a number between 0 and 1",
+                "how much of one example a message must hold to be read as danger; 0.8 is a "
+                "good start: lower catches more, and surprises more people with the referral")
+    _check_by_language(r, d.get("contacts_heading"), ("contacts_heading",), languages, default,
+                       list_of=None)
+    _check_by_language(r, d.get("contact_line"), ("contact_line",), languages, default,
+                       list_of=None)
+    lines = d.get("contact_line")
+    for lang, line in lines.items() if isinstance(lines, dict) else ():
+        try:
+            str(line).format(**dict.fromkeys(CONTACT_PLACEHOLDERS, ""))
+        except (KeyError, IndexError, ValueError):
+            r.error(("contact_line", lang), "contact_line may use only "
+                    + ", ".join("{" + p + "}" for p in CONTACT_PLACEHOLDERS),
+                    "e.g. {name}: {reach} (checked by {verified_by}, {date})")
+    categories = d.get("categories")
+    if not isinstance(categories, dict) or not categories:
+        r.error(("categories",) if "categories" in d else (), "'categories' is missing or empty",
+                "one entry per kind of danger (removal, detention, ...): see content/README.md")
+    else:
+        seen: dict[str, tuple[str, str]] = {}
+        for category_id, category in categories.items():
+            _check_category(r, str(category_id), category, languages, default, topic_ids,
+                            topic_examples, seen)
+        _check_look_alikes(r, d.get("look_alikes"), languages, seen)
+    classes = d.get("word_classes")
+    if classes is not None and not isinstance(classes, dict):
+        r.error(("word_classes",), "'word_classes' must map a class name to words per language",
+                "e.g. word_classes: {child: {en: [son, daughter], ru: [сын, дочь]}}")
+    for name, words in classes.items() if isinstance(classes, dict) else ():
+        if not ID_RE.match(str(name)):
+            r.error(("word_classes", name), f"class '{name}' is not lowercase letters, digits and '-'")
+        _check_by_language(r, words, ("word_classes", name), languages, default, list_of=0)
+    _check_contacts(r, d.get("verified_contacts"))
+
+
+def _check_look_alikes(r: _Report, look_alikes: Any, languages: list[str], seen: dict) -> None:
+    if look_alikes is None:
+        return
+    if not isinstance(look_alikes, dict):
+        r.error(("look_alikes",), "'look_alikes' needs a list of messages per language")
+        return
+    r.unknown_keys(look_alikes, languages, ("look_alikes",))
+    for lang, texts in look_alikes.items():
+        if not isinstance(texts, list) or not all(_is_text(x) for x in texts):
+            r.error(("look_alikes", lang), "expected a list of messages")
+            continue
+        for i, text in enumerate(texts):
+            if normalize(text) in seen:
+                r.error(("look_alikes", lang, i), f"'{text}' is also an example of category "
+                        f"'{seen[normalize(text)][0]}'", "a message is either danger or not")
+
+
+def _check_category(r: _Report, category_id: str, c: Any, languages: list[str], default: str,
+                    topic_ids: set[str], topic_examples: dict, seen: dict) -> None:
+    path: tuple = ("categories", category_id)
+    if not ID_RE.match(category_id):
+        r.error(path, f"category '{category_id}' is not lowercase letters, digits and '-'",
+                "e.g. self-harm")
+    if not isinstance(c, dict):
+        r.error(path, f"category '{category_id}' must hold points_to and one section per language")
+        return
+    r.unknown_keys(c, ("points_to", *languages), path)
+    points_to = c.get("points_to") or []
+    if not isinstance(points_to, list):
+        r.error(path + ("points_to",), "'points_to' must be a list of topic ids")
+        points_to = []
+    for i, topic_id in enumerate(points_to):
+        if str(topic_id) not in topic_ids:
+            close = difflib.get_close_matches(str(topic_id), sorted(topic_ids), n=1)
+            r.error(path + ("points_to", i), f"topic '{topic_id}' does not exist",
+                    f"did you mean '{close[0]}'?" if close else "use the id of a topic file")
+    for lang in languages:
+        section = c.get(lang)
+        if section is None:
+            if lang == default:
+                r.error(path, f"the '{lang}' section is missing (the default language)")
+            else:
+                r.warning(path, f"the '{lang}' section is missing",
+                          f"messages in '{lang}' are read with the other languages' examples, "
+                          f"and get the '{default}' reply")
+            continue
+        if not isinstance(section, dict):
+            r.error(path + (lang,), f"'{lang}' must hold reply and examples")
+            continue
+        r.unknown_keys(section, CATEGORY_LANG_KEYS, path + (lang,))
+        reply = section.get("reply")
+        if not _is_text(reply):
+            r.error(path + (lang,), f"'{lang}.reply' is missing",
+                    "what the bot says to a person in this danger: short, and only facts the "
+                    "source gives")
+        elif len(plain_text(parse_markup(reply))) > limits.ANSWER_MAX_CHARS:
+            r.error(path + (lang, "reply"), "the reply is too long",
+                    f"keep it under {limits.ANSWER_MAX_CHARS} characters: it is read in distress")
+        _check_danger_examples(r, path + (lang,), section.get("examples"), category_id,
+                               topic_examples, seen)
+
+
+def _check_danger_examples(r: _Report, path: tuple, examples: Any, category_id: str,
+                           topic_examples: dict, seen: dict) -> None:
+    if not isinstance(examples, list) or not all(_is_text(x) for x in examples):
+        r.error(path + ("examples",), "'examples' must be a list of messages")
+        return
+    if len(examples) < limits.MIN_DANGER_EXAMPLES:
+        r.warning(path + ("examples",), f"only {len(examples)} example messages",
+                  f"give at least {limits.MIN_DANGER_EXAMPLES}, in the words people in this "
+                  "danger use: the bot recognises danger from them")
+    for i, ex in enumerate(examples):
+        key = normalize(ex)
+        if key in topic_examples:
+            r.error(path + ("examples", i), f"example '{ex}' is also a question of topic "
+                    f"'{topic_examples[key][0]}'", "a message is either danger or a question")
+        elif key in seen and seen[key][0] != category_id:
+            r.error(path + ("examples", i), f"example '{ex}' is also under category "
+                    f"'{seen[key][0]}'", "an example belongs to one category")
+        elif key in seen:
+            r.warning(path + ("examples", i), f"example '{ex}' is listed twice")
+        seen.setdefault(key, (category_id, ex))
+
+
+def _check_contacts(r: _Report, contacts: Any) -> None:
+    if not contacts:
+        r.warning(("verified_contacts",), "no verified contacts are set in this file",
+                  NO_CONTACTS_HINT)
+        return
+    if not isinstance(contacts, list):
+        r.error(("verified_contacts",), "'verified_contacts' must be a list of contacts")
+        return
+    today = date.today()
+    for i, contact in enumerate(contacts):
+        path = ("verified_contacts", i)
+        if not isinstance(contact, dict):
+            r.error(path, "a contact needs name, reach, verified_by and as_of")
+            continue
+        r.unknown_keys(contact, CONTACT_KEYS, path)
+        for key in ("name", "reach", "verified_by"):
+            if not _is_text(contact.get(key)):
+                r.error(path, f"the contact's '{key}' is missing")
+        as_of = contact.get("as_of")
+        if not isinstance(as_of, date):
+            r.error(path + ("as_of",) if "as_of" in contact else path,
+                    "the contact's 'as_of' is missing or not a date",
+                    "the day it was last checked, as YYYY-MM-DD")
+        elif (today - as_of).days > limits.CONTACT_RECHECK_DAYS:
+            r.warning(path + ("as_of",), f"this contact was checked on {as_of.isoformat()}, "
+                      f"more than {limits.CONTACT_RECHECK_DAYS} days ago",
+                      "check it again, then update as_of")

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.evaluate import evaluate, load_questions, per_intent
+from bot.evaluate import (DEFAULT_PROTECTION_FILE, evaluate, evaluate_protection,
+                          is_protection_set, load_questions, per_intent)
 from bot.text import normalize
 
 MIN_ACCURACY = 0.95
@@ -54,3 +55,53 @@ def test_accuracy_per_language(result, lang):
 
 def test_out_of_scope_is_declined(result):
     assert result.decline_rate >= MIN_DECLINE_RATE, result.report()
+
+
+# -- protection: people in danger get the referral, ordinary questions never do ------------
+
+# Ratchets at what the matcher reaches today (en 95.9 %, ru 91.1 %, kk 91.7 %; 7 of 167
+# ordinary questions referred). The goal is 98 % and none: raise them as it gets there,
+# never lower them.
+MIN_PROTECTION_RECALL = 0.91
+MAX_FALSE_REFERRALS = 7
+CATEGORIES = ("removal", "detention", "violence", "sexual-violence", "trafficking", "child",
+              "self-harm")
+
+
+@pytest.fixture(scope="module")
+def protection_set():
+    return load_questions(DEFAULT_PROTECTION_FILE)
+
+
+@pytest.fixture(scope="module")
+def protection(bot, protection_set):
+    return evaluate_protection(bot, protection_set)
+
+
+def test_protection_set_is_big_enough(content, protection_set):
+    assert is_protection_set(protection_set) and len(protection_set) >= 300
+    danger = [item for item in protection_set if item["danger"]]
+    assert len(danger) >= 200 and len(protection_set) - len(danger) >= 100
+    for lang in ("en", "ru", "kk"):
+        assert sum(item["lang"] == lang for item in danger) >= 60, lang
+    assert {item["danger"] for item in danger} == {c.id for c in content.protection.categories}
+    assert set(CATEGORIES) == {c.id for c in content.protection.categories}
+
+
+def test_protection_set_copies_no_content_example(content, protection_set):
+    said = {normalize(ex) for t in content.topics for text in t.texts.values()
+            for ex in (*text.examples, *text.keywords)}
+    said |= {normalize(ex) for c in content.protection.categories
+             for examples in c.examples.values() for ex in examples}
+    said |= {normalize(ex) for texts in content.protection.look_alikes.values() for ex in texts}
+    copied = [item["q"] for item in protection_set if normalize(item["q"]) in said]
+    assert not copied, f"protection messages copied from content: {copied}"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_protection_recall_per_language(protection, lang):
+    assert protection.recall(lang) >= MIN_PROTECTION_RECALL, protection.report()
+
+
+def test_ordinary_questions_rarely_get_the_referral(protection):
+    assert len(protection.false_referrals) <= MAX_FALSE_REFERRALS, protection.report()

@@ -24,7 +24,9 @@ CONTENT = ROOT / "content"
 SCHEMA_DIR = CONTENT / "schema"
 TOPIC_SCHEMA = SCHEMA_DIR / "topic.schema.json"
 MESSAGES_SCHEMA = SCHEMA_DIR / "messages.schema.json"
+PROTECTION_SCHEMA = SCHEMA_DIR / "protection.schema.json"
 MESSAGES_FILE = CONTENT / "messages.yaml"
+PROTECTION_FILE = CONTENT / "protection.yaml"
 TOPIC_FILES = sorted((CONTENT / "topics").glob("*.yaml"))
 LANGUAGES = ("en", "ru", "kk")
 
@@ -61,7 +63,10 @@ def _load(path: Path) -> Any:
 
 # -- the schemas themselves -------------------------------------------------------------
 
-@pytest.mark.parametrize("path", [TOPIC_SCHEMA, MESSAGES_SCHEMA], ids=lambda p: p.name)
+SCHEMAS = [TOPIC_SCHEMA, MESSAGES_SCHEMA, PROTECTION_SCHEMA]
+
+
+@pytest.mark.parametrize("path", SCHEMAS, ids=lambda p: p.name)
 def test_schema_is_valid_draft_2020_12(path):
     schema = _schema(path)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
@@ -80,7 +85,7 @@ def _described(node: Any, where: str = "") -> list[str]:
     return missing
 
 
-@pytest.mark.parametrize("path", [TOPIC_SCHEMA, MESSAGES_SCHEMA], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", SCHEMAS, ids=lambda p: p.name)
 def test_every_property_has_a_description(path):
     assert _described(_schema(path)) == []
 
@@ -108,10 +113,20 @@ def test_messages_schema_mirrors_validator():
     assert list(props["messages"]["properties"]) == list(validate.MESSAGE_KEYS)
     assert props["messages"]["required"] == list(validate.MESSAGE_KEYS)
     assert list(props["intents"]["properties"]) == list(validate.INTENT_KEYS)
-    assert list(props["referral"]["properties"]) == ["triggers"]
     assert list(props["languages"]["properties"]) == list(LANGUAGES)
-    for name in ("settings", "languages", "messages", "intents", "referral"):
+    for name in ("settings", "languages", "messages", "intents"):
         assert props[name]["additionalProperties"] is False, name
+
+
+def test_protection_schema_mirrors_validator():
+    s = _schema(PROTECTION_SCHEMA)
+    props = s["properties"]
+    assert set(props) == set(validate.PROTECTION_KEYS)
+    assert list(props["settings"]["properties"]) == list(validate.PROTECTION_SETTINGS_KEYS)
+    assert list(s["$defs"]["section"]["properties"]) == list(validate.CATEGORY_LANG_KEYS)
+    assert list(props["verified_contacts"]["items"]["properties"]) == list(validate.CONTACT_KEYS)
+    assert s["$defs"]["section"]["properties"]["examples"]["minItems"] == limits.MIN_DANGER_EXAMPLES
+    assert props["categories"]["propertyNames"]["pattern"] == validate.ID_RE.pattern
 
 
 def test_schema_languages_match_messages_yaml():
@@ -140,12 +155,17 @@ def test_messages_file_matches_schema():
     assert _errors(MESSAGES_SCHEMA, _load(MESSAGES_FILE)) == []
 
 
+def test_protection_file_matches_schema():
+    assert _errors(PROTECTION_SCHEMA, _load(PROTECTION_FILE)) == []
+
+
 def _schema_line(path: Path, schema: Path) -> str:
     rel = Path(os.path.relpath(schema, path.parent)).as_posix()
     return f"# yaml-language-server: $schema={rel}"
 
 
-_FILES_AND_SCHEMAS = [(p, TOPIC_SCHEMA) for p in TOPIC_FILES] + [(MESSAGES_FILE, MESSAGES_SCHEMA)]
+_FILES_AND_SCHEMAS = [(p, TOPIC_SCHEMA) for p in TOPIC_FILES] + [(MESSAGES_FILE, MESSAGES_SCHEMA),
+                                                                  (PROTECTION_FILE, PROTECTION_SCHEMA)]
 
 
 @pytest.mark.parametrize("path, schema", _FILES_AND_SCHEMAS,
@@ -192,21 +212,42 @@ GOOD_MESSAGES = {
         "months": {lang: [f"m{i}{lang}" for i in range(1, 13)] for lang in LANGUAGES},
     },
     "intents": {key: {lang: [f"{key} {lang}"] for lang in LANGUAGES} for key in validate.INTENT_KEYS},
-    "referral": {"triggers": {lang: ["danger", "violence"] for lang in LANGUAGES}},
 }
 
 
-def _validator_problems(messages: Any = None, topic: Any = None) -> list[str]:
+def _danger_section(lang: str, category: str) -> dict:
+    return {"reply": f"I cannot act on this ({lang}).",
+            "examples": [f"{category} danger {lang} number {i}" for i in range(limits.MIN_DANGER_EXAMPLES)]}
+
+
+GOOD_PROTECTION = {
+    "settings": {"threshold": 0.5},
+    "contacts_heading": _texts("Checked contacts:"),
+    "contact_line": _texts("{name}: {reach} ({verified_by}, {date})"),
+    "verified_contacts": [{"name": "Legal aid", "reach": "ask at reception",
+                           "verified_by": "the test team", "as_of": date.today()}],
+    "word_classes": {"child": {lang: ["son", "daughter"] for lang in LANGUAGES}},
+    "categories": {category: {"points_to": ["test-topic"],
+                              **{lang: _danger_section(lang, category) for lang in LANGUAGES}}
+                   for category in ("removal", "self-harm")},
+    "look_alikes": {lang: [f"an ordinary question {lang}"] for lang in LANGUAGES},
+}
+
+
+def _validator_problems(messages: Any = None, topic: Any = None, protection: Any = None) -> list[str]:
     """What bot/validate.py says about the documents (errors and warnings)."""
     messages_doc = Document("messages.yaml", copy.deepcopy(messages or GOOD_MESSAGES), {}, ())
     topic_doc = Document("topics/test.yaml", copy.deepcopy(topic or GOOD_TOPIC), {}, ())
-    return [str(p) for p in validate.validate_documents(messages_doc, [topic_doc])]
+    protection_doc = Document("protection.yaml", copy.deepcopy(protection or GOOD_PROTECTION), {}, ())
+    return [str(p) for p in validate.validate_documents(messages_doc, [topic_doc],
+                                                        protection=protection_doc)]
 
 
 def test_good_documents_pass_schema_and_validator():
     assert _validator_problems() == []
     assert _errors(TOPIC_SCHEMA, GOOD_TOPIC) == []
     assert _errors(MESSAGES_SCHEMA, GOOD_MESSAGES) == []
+    assert _errors(PROTECTION_SCHEMA, GOOD_PROTECTION) == []
 
 
 def test_optional_parts_may_be_left_out():
@@ -304,10 +345,6 @@ BROKEN_MESSAGES = {
     "13 months": (("messages", "months", "en"), [f"m{i}" for i in range(13)]),
     "unknown intent": (("intents", "goodbye"), {"en": ["bye"]}),
     "intent phrases not a list": (("intents", "thanks", "en"), "thanks"),
-    "referral missing": (("referral",), _DELETE),
-    "triggers missing": (("referral", "triggers"), _DELETE),
-    "unknown referral key": (("referral", "words"), {"en": ["danger"]}),
-    "trigger that is a number": (("referral", "triggers", "en"), ["danger", 112]),
 }
 
 
@@ -317,6 +354,32 @@ def test_broken_messages_are_rejected(case):
     doc = _set(GOOD_MESSAGES, path, value)
     assert _errors(MESSAGES_SCHEMA, doc), f"the schema accepts: {case}"
     assert _validator_problems(messages=doc), f"bot/validate.py accepts: {case}"
+
+
+BROKEN_PROTECTION = {
+    "unknown top-level key": (("catgories",), {}),
+    "threshold missing": (("settings", "threshold"), _DELETE),
+    "threshold 1": (("settings", "threshold"), 1),
+    "categories missing": (("categories",), _DELETE),
+    "category id with capitals": (("categories", "Removal"), {"en": _danger_section("en", "x")}),
+    "category without en": (("categories", "removal", "en"), _DELETE),
+    "reply missing": (("categories", "removal", "ru", "reply"), _DELETE),
+    "too few examples": (("categories", "removal", "en", "examples"), ["deported"] * 3),
+    "unknown section key": (("categories", "removal", "kk", "answer"), "x"),
+    "contact without verified_by": (("verified_contacts", 0, "verified_by"), _DELETE),
+    "contact with an unknown key": (("verified_contacts", 0, "phone"), "+7"),
+    "contact as_of not a date": (("verified_contacts", 0, "as_of"), "last week"),
+    "contact_line missing": (("contact_line",), _DELETE),
+    "look-alikes not a list": (("look_alikes", "en"), "dying to know"),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN_PROTECTION))
+def test_broken_protection_is_rejected(case):
+    path, value = BROKEN_PROTECTION[case]
+    doc = _set(GOOD_PROTECTION, path, value)
+    assert _errors(PROTECTION_SCHEMA, doc), f"the schema accepts: {case}"
+    assert _validator_problems(protection=doc), f"bot/validate.py accepts: {case}"
 
 
 @settings(max_examples=500, deadline=None)

@@ -1,6 +1,8 @@
 """Understanding: commands, free text in three languages, typos, declines, referral."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.message import Message
@@ -83,15 +85,63 @@ def test_out_of_scope_is_declined_with_the_menu(bot, text):
     assert reply.menu, "a decline points to what the bot does know"
 
 
-@pytest.mark.parametrize("text", [
-    "I am in danger, please help", "my husband beats me", "police detained my brother",
-    "they want to deport me tomorrow", "меня хотят депортировать", "мне угрожают насилием",
-    "мені ұрып-соқты", "I want to kill myself",
+# The messages quoted in the protection issue: each got the generic "don't know" reply.
+@pytest.mark.parametrize("text,lang", [
+    ("the migration police told me I will be sent back to Tajikistan", "en"),
+    ("we cannot find our daughter since yesterday", "en"),
+    ("I want to die", "en"),
+    ("I was arrested at the border", "en"),
+    ("меня высылают обратно в Афганистан", "ru"),
+    ("муж постоянно избивает", "ru"),
+    ("потерялся сын, ему 7 лет", "ru"),
+    ("жить не хочется", "ru"),
+    ("мені Ауғанстанға қайтарып жібергелі жатыр", "kk"),
+    ("күйеуім ұрып-соғады", "kk"),
+    ("қызым кеше жоғалып кетті", "kk"),
+    ("шекарада қамап қойды", "kk"),
 ])
-def test_referral_never_gets_an_faq_guess(bot, text):
+def test_danger_gets_the_referral_in_its_own_language(bot, text, lang):
     reply = bot.answer(msg(text))
-    assert reply.kind == "referral" and reply.intent == "referral"
-    assert not any(ch.isdigit() for b in reply.blocks for ch in b.plain), "no invented numbers"
+    assert reply.kind == "referral", bot.understand(text).danger
+    assert reply.lang == lang
+    assert reply.intent in {c.id for c in bot.content.protection.categories}
+    text_shown = "".join(b.plain for b in reply.blocks)
+    facts = " ".join(t.answer for topic in bot.content.topics for t in topic.texts.values())
+    assert all(n in facts for n in re.findall(r"\d+", text_shown)), "no invented numbers"
+    assert reply.choices and not reply.menu, "never a dead end, never the topic menu"
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("which police committee does UNHCR support", "government"),
+    ("how does UNHCR get ready for disasters", "preparedness"),
+    ("what does protection mean in UNHCR's mandate", "mandate"),
+    ("ұстаздарға арналған ақпарат бар ма", None),  # ұстаз (teacher) is not ұста- (to hold)
+])
+def test_ordinary_questions_sharing_words_with_danger_get_their_answer(bot, text, intent):
+    reply = bot.answer(msg(text))
+    assert reply.kind != "referral"
+    assert reply.intent == intent
+
+
+def test_self_harm_has_its_own_words(bot):
+    self_harm = bot.answer(msg("i want to kill myself"))
+    removal = bot.answer(msg("they want to deport me tomorrow"))
+    assert (self_harm.intent, removal.intent) == ("self-harm", "removal")
+    assert self_harm.blocks != removal.blocks
+    assert "deportation" not in "".join(b.plain for b in self_harm.blocks)
+
+
+def test_referral_offers_the_topic_asked_beside_the_danger(bot):
+    reply = bot.answer(msg("where is the unhcr office in almaty? my husband beats me every night"))
+    assert (reply.kind, reply.intent) == ("referral", "violence")
+    assert reply.suggestions[0] == "office"
+
+
+def test_a_danger_word_a_confident_topic_holds_does_not_refer(bot):
+    match = bot.understand("which police committee does UNHCR support")
+    assert match.best.intent == "government" and "polic" in match.best.matched
+    assert not bot.is_referral(match)
+    assert bot.is_referral(bot.understand("the police took my husband, which committee is that"))
 
 
 @pytest.mark.parametrize("text,intent", [

@@ -12,12 +12,12 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.content import ContentError, load_content, read_documents
-from bot.validate import validate_documents
+from bot.content import ContentError, check_documents, load_content, read_documents
 from bot.yamlsrc import Problem
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "content_min"
@@ -33,9 +33,11 @@ MESSAGES = "messages.yaml"
 
 @pytest.fixture
 def cdir(tmp_path: Path) -> Path:
-    """A fresh, writable copy of the valid fixture."""
+    """A fresh, writable copy of the valid fixture, its verified contact checked today (a
+    contact checked over a year ago is a warning)."""
     target = tmp_path / "content"
     shutil.copytree(FIXTURE, target)
+    edit(target, "protection.yaml", "as_of: 2026-11-01", f"as_of: {date.today().isoformat()}")
     return target
 
 
@@ -74,8 +76,7 @@ def line_of(root: Path, rel: str, needle: str, after: str | None = None) -> int:
 
 def check(root: Path) -> list[Problem]:
     """Every problem, exactly as `python -m bot validate` collects them."""
-    messages, topics, problems, unreadable = read_documents(root)
-    return problems + validate_documents(messages, topics, unreadable)
+    return check_documents(read_documents(root))
 
 
 def rel(p: Problem, root: Path) -> str:
@@ -634,3 +635,54 @@ def test_cli_missing_folder_exits_2(tmp_path):
     result = run_cli(str(tmp_path / "nowhere"))
     assert result.returncode == 2
     assert "content directory not found" in result.stderr
+
+
+# -- protection.yaml ---------------------------------------------------------------------
+
+def test_no_verified_contacts_is_a_warning_that_names_the_file(cdir):
+    text = (cdir / "protection.yaml").read_text(encoding="utf-8")
+    start = text.index("verified_contacts:")
+    end = text.index("categories:")
+    (cdir / "protection.yaml").write_text(text[:start] + "verified_contacts: []\n" + text[end:],
+                                         encoding="utf-8")
+    [p] = check(cdir)
+    assert p.severity == "warning" and rel(p, cdir) == "protection.yaml"
+    assert "no verified contacts" in p.message and "name, reach, verified_by and as_of" in p.hint
+    assert load_content(cdir).protection.contacts == ()
+    out = run_cli(str(cdir)).stdout
+    assert f"{shown(cdir, 'protection.yaml')}:" in out and "no verified contacts" in out
+
+
+def test_shipped_content_warns_that_no_verified_contacts_are_set():
+    result = run_cli()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "content/protection.yaml:" in result.stdout
+    assert "warning: no verified contacts are set" in result.stdout
+
+
+def test_contact_checked_over_a_year_ago_is_a_warning(cdir):
+    old = date.today() - timedelta(days=400)
+    edit(cdir, "protection.yaml", f"as_of: {date.today().isoformat()}", f"as_of: {old.isoformat()}")
+    [p] = check(cdir)
+    assert p.severity == "warning" and "check it again" in p.hint
+    assert p.where.line == line_of(cdir, "protection.yaml", "as_of: ", after="verified_contacts:")
+
+
+def test_protection_errors_have_positions(cdir):
+    edit(cdir, "protection.yaml", "points_to: [alpha]", "points_to: [alhpa]")
+    edit(cdir, "protection.yaml", "      reply: Вы заслуживаете", "      replly: Вы заслуживаете")
+    problems = {p.message: p for p in errors(check(cdir))}
+    p = problems["topic 'alhpa' does not exist"]
+    assert p.hint == "did you mean 'alpha'?"
+    assert p.where.line == line_of(cdir, "protection.yaml", "points_to: [alhpa]")
+    p = problems["unknown key 'replly'"]
+    assert p.hint == "did you mean 'reply'?"
+    assert p.where.line == line_of(cdir, "protection.yaml", "replly:")
+
+
+def test_missing_protection_file_is_an_error(cdir):
+    (cdir / "protection.yaml").unlink()
+    [p] = check(cdir)
+    assert p.message == "file missing" and rel(p, cdir) == "protection.yaml"
+    with pytest.raises(ContentError):
+        load_content(cdir)

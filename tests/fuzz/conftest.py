@@ -80,8 +80,9 @@ def content_words() -> dict[str, tuple[str, ...]]:
             phrases += said
             if lang == "kk":
                 kazakh += said
-    for said in content.referral_triggers.values():
-        phrases += said
+    for category in content.protection.categories:
+        for said in category.examples.values():
+            phrases += said
     phrases += content.languages.values()
     words = sorted({w for p in phrases for w in (*p.split(), *re.findall(r"\w+", p))})
     return {"phrases": tuple(sorted(set(phrases))), "words": tuple(words),

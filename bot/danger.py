@@ -1,0 +1,162 @@
+"""Danger: which kind of harm a message speaks of, and whether it outweighs a topic's answer.
+
+Topics are scored by how much of the message they cover, so that a long message about
+something else is declined. Danger is read the other way round: by how much of one
+danger example the message holds, wherever and among whatever other words. A person who
+tells their whole story before "they will deport me" is not diluted into a decline.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.text import STOP_FEATURES
+
+
+def word_class(name: str) -> str:
+    """What every word of a class of interchangeable words becomes ("сын", "ребёнок",
+    "ұлым" all read as <child>: "пропал ребёнок" says what "сын пропал" says)."""
+    return f"<{name}>"
+
+
+def is_word_class(f: str) -> bool:
+    """Whether a feature stands for a class of words rather than a word."""
+    return f.startswith("<")
+
+# Function words count in an example, a little: "не хочу жить" (don't want to live) must
+# not fire on "где жить" (where to live), nor "i dont want to live" on "where do they live".
+DANGER_STOP_WEIGHT = 0.5
+# A message must hold two of an example's words (or its one): one generic word ("границе",
+# "missing", "лучше") is not danger, however rare in the topics.
+MIN_WORDS_HELD = 2
+# A look-alike the message holds this much of (or as much as of the danger example) speaks
+# for an ordinary question.
+LOOK_ALIKE_HELD = 0.75
+
+
+@dataclass(frozen=True)
+class Danger:
+    """The danger example closest to a message, and how much of it the message holds."""
+
+    category: str
+    score: float  # the share of the example's weight found in the message, 0..1
+    matched: tuple[str, ...]  # the example's content words found (function words left out)
+    example: str
+    # The closest ordinary message that holds every matched word, word classes aside ("i'm
+    # dying to know" beside "i want to die"), and how much of it the message holds.
+    look_alike: str | None = None
+    look_alike_score: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Example:
+    category: str  # "" for a look-alike
+    text: str
+    words: tuple[str, ...]  # content features
+    stops: tuple[str, ...]  # function-word features
+    total: float
+
+
+class DangerIndex:
+    """The danger examples of every category, indexed by their content words."""
+
+    def __init__(self, examples: Iterable[tuple[str, str, Sequence[str]]],
+                 weight: Callable[[str], float]):
+        """`examples` are (category, text, features), category "" for a look-alike (an
+        ordinary message that shares words with danger); `weight(f)` says how much a content
+        word tells of danger (rarer in the topics, heavier)."""
+        self._examples: list[_Example] = []
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        rows = [(category, text, list(dict.fromkeys(feats))) for category, text, feats in examples]
+        self._weight = _weights(rows, weight)
+        for category, text, unique in rows:
+            words = tuple(f for f in unique if f not in STOP_FEATURES)
+            if not words:
+                continue  # function words alone say nothing of danger
+            stops = tuple(f for f in unique if f in STOP_FEATURES)
+            for f in words:
+                self._postings[f].append(len(self._examples))
+            total = sum(self._weight[f] for f in words) + DANGER_STOP_WEIGHT * len(stops)
+            self._examples.append(_Example(category, text, words, stops, total))
+
+    @property
+    def features(self) -> frozenset[str]:
+        """The content words of every danger example."""
+        return frozenset(self._weight)
+
+    def weight(self, f: str) -> float:
+        """How much a word counts towards danger (0 for a word no example holds)."""
+        return self._weight.get(f, 0.0)
+
+    def find(self, feats: Collection[str]) -> Danger | None:
+        """The danger example the message's features hold most of, with the look-alike that
+        best accounts for it; None when no danger example shares a word."""
+        held: dict[int, float] = {}
+        for f in feats:
+            if is_word_class(f):
+                continue  # "my son" alone is no danger: only words that say what happened count
+            for n in self._postings.get(f, ()):
+                held[n] = held.get(n, 0.0) + self._weight[f]
+        scored = []
+        for n, got in held.items():
+            example = self._examples[n]
+            if sum(f in feats for f in example.words) < min(len(example.words), MIN_WORDS_HELD):
+                continue
+            got += sum(self._weight[f] for f in example.words if is_word_class(f) and f in feats)
+            got += DANGER_STOP_WEIGHT * sum(f in feats for f in example.stops)
+            scored.append((got / example.total, got, -n, example))  # first example wins a tie
+        danger = max((s for s in scored if s[3].category), default=None, key=_rank)
+        if danger is None:
+            return None
+        example = danger[3]
+        matched = tuple(f for f in example.words if f in feats)
+        said = [f for f in matched if not is_word_class(f)]
+        alike = max((s for s in scored if not s[3].category and all(f in s[3].words for f in said)),
+                    default=None, key=_rank)
+        return Danger(category=example.category, score=round(danger[0], 4), matched=matched,
+                      example=example.text, look_alike=alike[3].text if alike else None,
+                      look_alike_score=round(alike[0], 4) if alike else 0.0)
+
+
+def _rank(scored: tuple[float, float, int, _Example]) -> tuple[float, float, int]:
+    return scored[:3]
+
+
+def _weights(rows: list[tuple[str, str, list[str]]],
+             rarity: Callable[[str], float]) -> dict[str, float]:
+    """Each content word's weight: its rarity among the topics, times how much it belongs
+    to few categories. "deport" says removal; "brother" or "husband", found in examples of
+    every category, only says who it happened to, and a message need not repeat it."""
+    categories: dict[str, set[str]] = defaultdict(set)
+    for category, _, feats in rows:
+        for f in feats:
+            if f not in STOP_FEATURES:
+                categories[f].add(category)
+    n = len({category for category, _, _ in rows if category}) or 1
+    scale = math.log(1 + n)
+    return {f: rarity(f) * math.log(1 + n / (len(held - {""}) or 1)) / scale
+            for f, held in categories.items()}
+
+
+def referral_wins(danger: Danger | None, danger_threshold: float, topic_score: float,
+                  topic_words: Collection[str], topic_threshold: float) -> bool:
+    """Whether a message gets the referral rather than a topic's answer.
+
+    The costs are not equal: a person in danger who gets a topic menu is harmed, a person
+    asking a question who gets the referral is only surprised. So danger, once read, wins,
+    unless something ordinary accounts for every word that made the danger match: a topic
+    that answers confidently ("which police committee does UNHCR support": the government
+    topic holds "police"; "police took my husband" holds "took", which no topic does), or
+    a look-alike the message holds as much of as it must hold of a danger example ("i'm
+    dying to know who heads the office" beside "i want to die").
+    """
+    if danger is None or danger.score < danger_threshold:
+        return False
+    if danger.look_alike_score >= min(danger.score, LOOK_ALIKE_HELD):
+        return False  # an ordinary message holds every danger word, and the message holds it
+    if topic_score < topic_threshold:
+        return True
+    danger_words = {f for f in danger.matched if not is_word_class(f)}
+    return not danger_words <= set(topic_words)

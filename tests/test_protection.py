@@ -1,0 +1,81 @@
+"""Protection: the referral per danger category, verified contacts, and `explain` showing why."""
+from __future__ import annotations
+
+from datetime import date
+
+from bot.answer import Bot
+from bot.cli import main
+from bot.content import load_content
+from tests.conftest import msg
+
+
+def _contact(day: date) -> str:
+    return (f"  - name: Legal aid desk\n    reach: ask at the front door\n"
+            f"    verified_by: the protection team\n    as_of: {day.isoformat()}\n")
+
+
+def _with_contacts(content_dir, contacts: str) -> Bot:
+    path = content_dir / "protection.yaml"
+    path.write_text(path.read_text("utf-8").replace("verified_contacts: []\n",
+                                                    "verified_contacts:\n" + contacts), "utf-8")
+    return Bot(load_content(content_dir))
+
+
+def test_verified_contacts_are_shown_under_every_referral(content_dir):
+    bot = _with_contacts(content_dir, _contact(date(2026, 11, 20)))
+    for text, lang in [("my husband beats me", "en"), ("меня хотят депортировать", "ru")]:
+        reply = bot.answer(msg(text))
+        assert reply.kind == "referral" and reply.lang == lang
+        shown = [b.plain for b in reply.blocks]
+        heading = bot.content.protection.contacts_heading[lang]
+        assert shown[-2] == heading and reply.blocks[-2].spans[0].bold
+        assert reply.blocks[-1].bullet
+        assert shown[-1].startswith("Legal aid desk: ask at the front door (")
+        assert "the protection team" in shown[-1]
+        assert bot.format_date(date(2026, 11, 20), lang) in shown[-1]
+
+
+def test_without_verified_contacts_the_referral_names_none(bot):
+    reply = bot.answer(msg("my husband beats me"))
+    shown = " ".join(b.plain for b in reply.blocks)
+    assert bot.content.protection.contacts == ()
+    assert bot.content.protection.contacts_heading["en"] not in shown
+    assert "Almaty" in shown and "automated" in shown
+
+
+def test_each_category_replies_in_the_message_language(bot):
+    for category in bot.content.protection.categories:
+        for lang, examples in category.examples.items():
+            reply = bot.answer(msg(examples[0]))
+            assert (reply.kind, reply.intent, reply.lang) == ("referral", category.id, lang), \
+                examples[0]
+            assert [b.plain for b in reply.blocks] == [
+                b.plain for b in bot.answer(msg(examples[-1])).blocks]
+
+
+def test_explain_shows_the_danger_score_category_and_rule(capsys):
+    main(["explain", "the", "police", "took", "my", "husband"])
+    out = capsys.readouterr().out
+    assert "danger: detention " in out and "(threshold 0.5)" in out
+    assert "rule: no topic is confident -> referral" in out
+    main(["explain", "which police committee does UNHCR support"])
+    out = capsys.readouterr().out
+    assert "danger:" in out and "-> referral" not in out
+    main(["explain", "dying to know when your office opens"])
+    out = capsys.readouterr().out
+    assert "look-alike" in out and "-> its answer" in out
+
+
+def test_editor_adds_a_look_alike_and_the_question_is_answered(content_dir):
+    question = "my phone died, where is the unhcr office in almaty"
+    before = Bot(load_content(content_dir)).answer(msg(question))
+    path = content_dir / "protection.yaml"
+    path.write_text(path.read_text("utf-8").replace(
+        "look_alikes:\n  en:\n", "look_alikes:\n  en:\n    - my phone died\n"), "utf-8")
+    after = Bot(load_content(content_dir)).answer(msg(question))
+    assert before.kind == "referral"
+    assert after.kind == "answer" and bot_topic(after.intent, content_dir)
+
+
+def bot_topic(intent, content_dir) -> bool:
+    return load_content(content_dir).topic(intent) is not None
