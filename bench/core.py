@@ -52,11 +52,16 @@ def time_messages(bot: Bot, texts: list[str], rounds: int) -> list[float]:
 
 
 def generate_content(dest: Path, topics: int, rng_seed: int = 7) -> None:
-    """Copy messages.yaml and write `topics` generated topics x 3 languages x 10 examples."""
+    """Copy messages.yaml and protection.yaml (its buttons to shipped topics dropped), and
+    write `topics` generated topics x 3 languages x 10 examples."""
     import random
+    import re
     rng = random.Random(rng_seed)
     (dest / "topics").mkdir(parents=True)
     shutil.copy(ROOT / "content" / "messages.yaml", dest / "messages.yaml")
+    protection = (ROOT / "content" / "protection.yaml").read_text(encoding="utf-8")
+    (dest / "protection.yaml").write_text(re.sub(r"points_to: \[.*\]", "points_to: []", protection),
+                                          encoding="utf-8")
     for i in range(topics):
         parts = [f"id: t{i}", f"command: t{i}", "source: \"¶1\"", "as_of: 2016-03-25"]
         for lang, words in (("en", WORDS), ("ru", RU), ("kk", KK)):
