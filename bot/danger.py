@@ -25,14 +25,15 @@ def is_word_class(f: str) -> bool:
     """Whether a feature stands for a class of words rather than a word."""
     return f.startswith("<")
 
+
 # Function words count in an example, a little: "не хочу жить" (don't want to live) must
 # not fire on "где жить" (where to live), nor "i dont want to live" on "where do they live".
 DANGER_STOP_WEIGHT = 0.5
 # A message must hold two of an example's words (or its one): one generic word ("границе",
 # "missing", "лучше") is not danger, however rare in the topics.
 MIN_WORDS_HELD = 2
-# A look-alike the message holds this much of (or as much as of the danger example) speaks
-# for an ordinary question.
+# A look-alike the message holds this much of (or as much as of the danger example), and
+# which holds every danger word matched, speaks for an ordinary question.
 LOOK_ALIKE_HELD = 0.75
 
 
@@ -86,15 +87,13 @@ class DangerIndex:
         """The content words of every danger example."""
         return frozenset(self._weight)
 
-    def weight(self, f: str) -> float:
-        """How much a word counts towards danger (0 for a word no example holds)."""
-        return self._weight.get(f, 0.0)
-
-    def find(self, feats: Collection[str]) -> Danger | None:
-        """The danger example the message's features hold most of, with the look-alike that
-        best accounts for it; None when no danger example shares a word."""
+    def find(self, words: Sequence[str]) -> Danger | None:
+        """The danger example a message's features (in the message's order) hold most of,
+        with the look-alike that best accounts for it; None when no danger example shares
+        a word."""
+        feats = set(words)
         held: dict[int, float] = {}
-        for f in feats:
+        for f in words:  # summed in the message's order: the same sums, the same ties, each run
             if is_word_class(f):
                 continue  # "my son" alone is no danger: only words that say what happened count
             for n in self._postings.get(f, ()):
@@ -149,8 +148,8 @@ def referral_wins(danger: Danger | None, danger_threshold: float, topic_score: f
     unless something ordinary accounts for every word that made the danger match: a topic
     that answers confidently ("which police committee does UNHCR support": the government
     topic holds "police"; "police took my husband" holds "took", which no topic does), or
-    a look-alike the message holds as much of as it must hold of a danger example ("i'm
-    dying to know who heads the office" beside "i want to die").
+    a look-alike that the message holds as much of as of the danger example, or three
+    quarters of ("i'm dying to know who heads the office" beside "i want to die").
     """
     if danger is None or danger.score < danger_threshold:
         return False

@@ -179,7 +179,9 @@ def _read_danger(content: Content, vocab: _Vocabulary,
              for lang, examples in category.examples.items() for example in examples]
     texts += [("", text, lang) for lang, look_alikes in protection.look_alikes.items()
               for text in look_alikes]
-    return [(category, text, tuple({classes.get(f, f) for f in _row(vocab.learn(text, lang))}))
+    # Sorted: a word's weight is summed in the same order in every process.
+    return [(category, text, tuple(sorted({classes.get(f, f)
+                                           for f in _row(vocab.learn(text, lang))})))
             for category, text, lang in texts]
 
 
@@ -400,7 +402,7 @@ class Index:
         """Score every intent sharing a word with `text`; best first."""
         feats, corrections, unknown = self.analyse(text)
         classes = self.word_classes
-        danger = self.danger.find({classes.get(f, f) for f in feats})
+        danger = self.danger.find(list(dict.fromkeys(classes.get(f, f) for f in feats)))
         # Words only danger examples use are, to the topics, words they do not know.
         unheard = set(unknown).union(f for f in feats if f in self.danger_features)
         query = self._query(feats, {c for _, c in corrections}, unheard)
