@@ -46,7 +46,7 @@ actually currently now right exactly please advance regards
 жане мен мен пен бен да де та те ма ме ба бе па пе бар ма ба ол осы сол бул мына
 маган сизге сиз сен биз айтып айтыныз айтынызшы айтшы бериниз беринизши отинемин
 ше шы туралы жайлы жайында бойынша ушин гой еди
-жок емес жатыр жатырмын жатырмыз отыр отырмын отырмыз тур турмын журмин журмиз деп деди дейди
+жок емес жатыр жатырмын жатырмыз отыр отырмын отырмыз журмин журмиз деп деди дейди
 """.split())
 
 
@@ -80,6 +80,8 @@ def tokens(text: str) -> list[str]:
 @lru_cache(maxsize=SPLIT_TEXTS_KEPT)
 def _words(text: str) -> tuple[str, ...]:
     folded = fold(text)
+    if _DRAWN_OUT.search(folded):  # "урааады", "pleeease": a letter held down in distress
+        folded = _DRAWN_OUT.sub(r"\1", folded)
     # When the pieces between spaces (once closing punctuation is dropped) hold nothing but
     # letters and digits, they are the tokens: several times faster found than by _TOKEN.
     words = folded.rstrip(_CLOSING_PUNCTUATION).split()
@@ -88,10 +90,15 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(words)
 
 
-# Short forms people type for names the content spells out.
+_DRAWN_OUT = re.compile(r"([^\W\d_])\1{2,}")
+
+# Short forms people type for names the content spells out. СИЗО (a pre-trial detention
+# centre) is spelt out: cut to a stem it would read as the Kazakh "сіз" (you).
 _ABBREVIATIONS = {
     "kz": ("kazakhstan",), "rk": ("kazakhstan",), "рк": ("республика", "казахстан"),
     "кз": ("казахстан",), "кр": ("казакстан",),
+    "сизо": ("изолятор",), "сизода": ("изоляторда",), "сизога": ("изоляторга",),
+    "sizo": ("izolyator",),
 }
 
 
@@ -144,7 +151,7 @@ STOP_FEATURES = frozenset(feature(w) for w in STOPWORDS)
 
 # Kazakh and Russian typed in Latin letters ("kense qaida", "gde ofis"): spelled back into
 # the folded Cyrillic the index uses. Digraphs first.
-_LATIN_DIGRAPHS = (("shch", "щ"), ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"),
+_LATIN_DIGRAPHS = (("shch", "щ"), ("tsya", "тся"), ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"),
                    ("gh", "г"), ("ts", "ц"), ("ya", "я"), ("yu", "ю"), ("yo", "е"), ("ng", "н"))
 _LATIN_LETTERS = str.maketrans({
     "a": "а", "b": "б", "c": "ц", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и",
@@ -158,9 +165,11 @@ _VOWEL_I = re.compile(r"([aeouy])i(?![aeiouy])")  # "qai", "kaida": the i is й
 
 
 @lru_cache(maxsize=65536)
-def to_cyrillic(token: str) -> str:
-    """A Latin-letter token spelled in (folded) Cyrillic: 'qaida' -> 'кайда'."""
-    token = _VOWEL_I.sub(r"\1й", token)
+def to_cyrillic(token: str, vowel_i: bool = True) -> str:
+    """A Latin-letter token spelled in (folded) Cyrillic: 'qaida' -> 'кайда'; with
+    `vowel_i` false, an i after a vowel stays и ('kuieuim' -> 'куиеуим', күйеуім)."""
+    if vowel_i:
+        token = _VOWEL_I.sub(r"\1й", token)
     for latin, cyr in _LATIN_DIGRAPHS:
         token = token.replace(latin, cyr)
     return token.translate(_LATIN_LETTERS)

@@ -324,11 +324,14 @@ class Index:
         """The known feature a misspelt (or Latin-typed Kazakh/Russian) token meant, or None."""
         spellings = [token]
         if transliterate and token.isascii() and token.isalpha():
-            spellings.append(to_cyrillic(token))
+            cyrillic = to_cyrillic(token)
             # The text reads as Russian or Kazakh typed in Latin letters: a word the content
-            # uses, so spelt, comes before an English look-alike ("shtab" is штаб, not "stab").
-            if spellings[1] in self.token_freq and self._known(feature(spellings[1])):
-                return feature(spellings[1])
+            # uses, so spelt, comes before an English look-alike ("shtab" is штаб, not
+            # "stab"), and a function word is one ("jatyr" is жатыр).
+            if cyrillic in STOPWORDS or (cyrillic in self.token_freq
+                                         and self._known(feature(cyrillic))):
+                return feature(cyrillic)
+            spellings += dict.fromkeys((cyrillic, to_cyrillic(token, vowel_i=False)))
         for spelling in spellings:
             f = feature(spelling)
             if spelling != token and self._known(f):
