@@ -150,7 +150,7 @@ def explain_danger(bot: Bot, match: Match) -> str:
     danger, best = match.danger, match.best
     need = bot.content.protection.threshold
     if danger is None:
-        return "danger: none (no danger example shares a word)"
+        return "danger: none (the message holds no danger example: two of its words, or its one)"
     lines = [f"danger: {danger.category} {danger.score:.3f} (threshold {need}); "
              f"example {danger.example!r}; matched: {' '.join(danger.matched)}"]
     if danger.look_alike:

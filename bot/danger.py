@@ -29,8 +29,8 @@ def is_word_class(f: str) -> bool:
 # Function words count in an example, a little: "не хочу жить" (don't want to live) must
 # not fire on "где жить" (where to live), nor "i dont want to live" on "where do they live".
 DANGER_STOP_WEIGHT = 0.5
-# A message must hold two of an example's words (or its one): one generic word ("границе",
-# "missing", "лучше") is not danger, however rare in the topics.
+# A message must hold two of an example's words that say what happened (see `_holds_enough`):
+# one generic word ("границе", "missing", "лучше") is not danger, however rare in the topics.
 MIN_WORDS_HELD = 2
 # A look-alike the message holds this much of (or as much as of the danger example), and
 # which holds every danger word matched, speaks for an ordinary question.
@@ -87,11 +87,12 @@ class DangerIndex:
         """The content words of every danger example."""
         return frozenset(self._weight)
 
-    def find(self, words: Sequence[str]) -> Danger | None:
+    def find(self, words: Sequence[str], personal: bool = False) -> Danger | None:
         """The danger example a message's features (in the message's order) hold most of,
-        with the look-alike that best accounts for it; None when no danger example shares
-        a word."""
+        with the look-alike that best accounts for it; None when no danger example is held
+        (see `_holds_enough`). `personal`: the message says "I", which is no feature."""
         feats = set(words)
+        personal = personal or any(map(is_word_class, words))  # someone, a child, "not"
         held: dict[int, float] = {}
         for f in words:  # summed in the message's order: the same sums, the same ties, each run
             if is_word_class(f):
@@ -101,7 +102,7 @@ class DangerIndex:
         scored = []
         for n, got in held.items():
             example = self._examples[n]
-            if sum(f in feats for f in example.words) < min(len(example.words), MIN_WORDS_HELD):
+            if not _holds_enough(example, feats, personal):
                 continue
             got += sum(self._weight[f] for f in example.words if is_word_class(f) and f in feats)
             got += DANGER_STOP_WEIGHT * sum(f in feats for f in example.stops)
@@ -117,6 +118,16 @@ class DangerIndex:
         return Danger(category=example.category, score=round(danger[0], 4), matched=matched,
                       example=example.text, look_alike=alike[3].text if alike else None,
                       look_alike_score=round(alike[0], 4) if alike else 0.0)
+
+
+def _holds_enough(example: _Example, feats: Collection[str], personal: bool) -> bool:
+    """Whether a message holds enough of a danger example to be read by it at all: two of
+    its words, or its one ("deported", "изнасиловали") in a message that says who or
+    "not" ("*i* was raped", not "депортация беженцев по закону")."""
+    held = sum(f in feats for f in example.words)
+    if held < min(len(example.words), MIN_WORDS_HELD):
+        return False
+    return len(example.words) > 1 or personal or not example.category
 
 
 def _rank(scored: tuple[float, float, int, _Example]) -> tuple[float, float, int]:

@@ -405,7 +405,9 @@ class Index:
         """Score every intent sharing a word with `text`; best first."""
         feats, corrections, unknown = self.analyse(text)
         classes = self.word_classes
-        danger = self.danger.find(list(dict.fromkeys(classes.get(f, f) for f in feats)))
+        # "I" is one letter, so no feature; but "i was raped" says who it happened to.
+        danger = self.danger.find(list(dict.fromkeys(classes.get(f, f) for f in feats)),
+                                  personal="i" in tokens(text))
         # Words only danger examples use are, to the topics, words they do not know.
         unheard = set(unknown).union(f for f in feats if f in self.danger_features)
         query = self._query(feats, {c for _, c in corrections}, unheard)

