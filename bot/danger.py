@@ -32,9 +32,10 @@ DANGER_STOP_WEIGHT = 0.5
 # A message must hold two of an example's words that say what happened (see `_holds_enough`):
 # one generic word ("границе", "missing", "лучше") is not danger, however rare in the topics.
 MIN_WORDS_HELD = 2
-# A look-alike the message holds this much of (or as much as of the danger example), and
-# which holds every danger word matched, speaks for an ordinary question.
-LOOK_ALIKE_HELD = 0.75
+# A look-alike that holds every danger word matched, and that the message holds this much
+# of (or nearly as much as of the danger example), speaks for an ordinary question.
+LOOK_ALIKE_HELD = 0.65
+LOOK_ALIKE_MARGIN = 0.1
 
 
 @dataclass(frozen=True)
@@ -159,12 +160,12 @@ def referral_wins(danger: Danger | None, danger_threshold: float, topic_score: f
     unless something ordinary accounts for every word that made the danger match: a topic
     that answers confidently ("which police committee does UNHCR support": the government
     topic holds "police"; "police took my husband" holds "took", which no topic does), or
-    a look-alike that the message holds as much of as of the danger example, or three
-    quarters of ("i'm dying to know who heads the office" beside "i want to die").
+    a look-alike that the message holds nearly as much of as of the danger example (0.1
+    less), or two thirds of ("this deadline is killing me" beside "they want to kill me").
     """
     if danger is None or danger.score < danger_threshold:
         return False
-    if danger.look_alike_score >= min(danger.score, LOOK_ALIKE_HELD):
+    if danger.look_alike_score >= min(danger.score - LOOK_ALIKE_MARGIN, LOOK_ALIKE_HELD):
         return False  # an ordinary message holds every danger word, and the message holds it
     if topic_score < topic_threshold:
         return True
