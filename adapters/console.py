@@ -1,37 +1,49 @@
-"""The interactive console chat: the first adapter, for trying the bot locally."""
+"""The console chat: the runtime's front door for trying the bot at a terminal."""
 from __future__ import annotations
 
 import asyncio
 import sys
 from typing import TextIO
 
+from adapters.runtime import Runtime
 from bot.message import Message
 from bot.render import render_plain
-from bot.service import Service
 
 CONSOLE_USER = "console-user"
+QUIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit"})
 
 
-def run_console(service: Service, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
-    """Chat on the terminal until end of input; /language choices last for the session."""
-    return asyncio.run(_chat(service, stdin, stdout))
+def run_console(rt: Runtime, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+    """Chat until end of input, /quit or Ctrl-C; content edits are seen before each answer."""
+    try:
+        return asyncio.run(_chat(rt, stdin, stdout))
+    except KeyboardInterrupt:
+        print(file=stdout)
+        return 0
 
 
-async def _chat(service: Service, stdin: TextIO, stdout: TextIO) -> int:
+async def _chat(rt: Runtime, stdin: TextIO, stdout: TextIO) -> int:
     interactive = stdin.isatty()
-    start = await service.handle(to_message("/start"))
-    print(render_plain(start), file=stdout)
-    while True:
-        if interactive:
-            stdout.write("\n> ")
-            stdout.flush()
-        line = stdin.readline()
-        if not line:
-            return 0
-        if line.strip():
-            reply = await service.handle(to_message(line.strip()))
+    try:
+        start = await rt.service.handle(to_message("/start"))
+        if start is not None:
+            print(render_plain(start), file=stdout)
+        while True:
+            if interactive:
+                stdout.write("\n> ")
+                stdout.flush()
+            raw = stdin.readline()
+            line = raw.strip()
+            if not raw or line.lower() in QUIT_WORDS:  # end of input (Ctrl-D), or /quit
+                return 0
+            if not line:
+                continue
+            await rt.watcher.check()  # the console has no loop of its own to watch with
+            reply = await rt.service.handle(to_message(line))
             if reply is not None:
                 print("\n" + render_plain(reply), file=stdout, flush=True)
+    finally:
+        await rt.service.state.close()
 
 
 def to_message(text: str) -> Message:

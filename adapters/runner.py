@@ -1,39 +1,65 @@
-"""`python -m bot poll`: Telegram long polling and Slack Socket Mode, side by side."""
+"""`python -m bot poll`: Telegram long polling and Slack Socket Mode over the shared runtime,
+with /healthz and /metrics on PORT when it is set."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-import os
 import signal
 import sys
+from collections.abc import Awaitable
 
-from bot.service import Service
+from adapters.runtime import Runtime, running
 
 log = logging.getLogger(__name__)
+NO_PLATFORM = ("poll: set TELEGRAM_TOKEN (Telegram long polling) and/or SLACK_APP_TOKEN with "
+               "SLACK_BOT_TOKEN (Slack Socket Mode)")
 
 
-def run_poll(service: Service) -> int:
+def run_poll(rt: Runtime, host: str = "0.0.0.0") -> int:
     """Run every platform whose tokens are set until SIGINT/SIGTERM; 2 when none is set."""
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    runners = []
-    if os.environ.get("TELEGRAM_TOKEN"):
-        from adapters.telegram import poll as telegram_poll
-        runners.append(telegram_poll)
-    if os.environ.get("SLACK_APP_TOKEN"):
-        from adapters.slack import run_socket_mode
-        runners.append(run_socket_mode)
-    if not runners:
-        print("poll: set TELEGRAM_TOKEN (Telegram long polling) and/or SLACK_APP_TOKEN with "
-              "SLACK_BOT_TOKEN (Slack Socket Mode)", file=sys.stderr)
+    if not (rt.config.telegram or rt.config.slack):
+        asyncio.run(rt.service.state.close())
+        print(NO_PLATFORM, file=sys.stderr)
         return 2
-    return asyncio.run(_run(service, runners))
+    return asyncio.run(_run(rt, host))
 
 
-async def _run(service: Service, runners) -> int:
+async def _run(rt: Runtime, host: str) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await asyncio.gather(*(run(service, stop) for run in runners))
+    doors: list[Awaitable[None]] = []
+    if rt.config.telegram:
+        from adapters.telegram import poll as telegram_poll
+        doors.append(telegram_poll(rt, stop))
+    if rt.config.slack:
+        from adapters.slack import run_socket_mode
+        doors.append(run_socket_mode(rt, stop))
+    if rt.config.port is not None:
+        doors.append(_serve_health(rt, host, stop))
+    async with running(rt):
+        log.info("polling: telegram=%s slack=%s state=%s content=%s", rt.config.telegram,
+                 rt.config.slack, rt.state_kind, rt.service.bot.content.version)
+        await asyncio.gather(*doors)
     return 0
+
+
+async def _serve_health(rt: Runtime, host: str, stop: asyncio.Event) -> None:
+    """/healthz and /metrics on PORT until `stop`; the signals stay this door's."""
+    import uvicorn
+
+    from adapters.web import build_web_app
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self):
+            yield
+
+    server = Server(uvicorn.Config(build_web_app(rt), host=host, port=rt.config.port,
+                                   lifespan="off", log_level="warning", access_log=False))
+    serving = asyncio.create_task(server.serve())
+    await stop.wait()
+    server.should_exit = True
+    await serving

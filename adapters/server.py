@@ -4,46 +4,25 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
-import sys
 
-from adapters.config import ConfigError, server_config
+from adapters.runtime import start_runtime
 
 log = logging.getLogger(__name__)
 GRACEFUL_SECONDS = 25  # SIGTERM: finish in-flight updates, then exit well within 30 s
 
 
-def serve(host: str = "0.0.0.0", port: int | None = None) -> int:
+def serve(host: str = "0.0.0.0", port: int | None = None, content_dir: str | None = None) -> int:
     """Check the environment, load content, and run uvicorn until SIGTERM/SIGINT."""
     import uvicorn
 
-    _Server = _server_class()
-    from adapters.metrics import Metrics
-    from adapters.stores import open_state
     from adapters.web import build_web_app
-    from bot.answer import Bot
-    from bot.content import ContentError, load_content
-    from bot.service import Service
 
-    try:
-        config = server_config(port=port)
-        state = open_state(config.environ)
-    except (ConfigError, ValueError) as e:
-        print(f"serve: {e}", file=sys.stderr)
+    rt = start_runtime("serve", port=port, content_dir=content_dir)
+    if rt is None:
         return 2
-    logging.basicConfig(level=config.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
-        content = load_content(config.content_dir)
-    except ContentError as e:
-        print(str(e), file=sys.stderr)
-        return 2
-    metrics = Metrics()
-    service = Service(Bot(content), state, observer=metrics.observe)
-    kind = "redis" if config.environ.get("REDIS_URL") else "sqlite"
-    app = build_web_app(config, service, metrics, kind)
-    _Server(uvicorn.Config(app, host=host, port=config.port, log_level="warning",
-                           access_log=False, lifespan="on",
-                           timeout_graceful_shutdown=GRACEFUL_SECONDS)).run()
+    _server_class()(uvicorn.Config(build_web_app(rt), host=host, port=rt.config.port,
+                                   log_level="warning", access_log=False, lifespan="on",
+                                   timeout_graceful_shutdown=GRACEFUL_SECONDS)).run()
     log.info("stopped")
     return 0
 

@@ -8,7 +8,7 @@ import os
 import re
 import secrets
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
@@ -26,6 +26,9 @@ from adapters.slack_render import (SHARE_ACTION, parse_button_value, render_bloc
                                    render_home)
 from bot.message import Message, Reply
 from bot.service import Service
+
+if TYPE_CHECKING:
+    from adapters.runtime import Runtime
 
 __all__ = ["Outbox", "SlackConfig", "SlackConfigError", "build_app", "build_manifest",
            "handle_http", "run_socket_mode"]
@@ -300,15 +303,16 @@ def _objects(items: object) -> bool:
     return isinstance(items, list) and all(isinstance(item, dict) for item in items)
 
 
-async def run_socket_mode(service: Service, stop: asyncio.Event) -> None:
+async def run_socket_mode(rt: Runtime, stop: asyncio.Event) -> None:
     """Answer Slack over Socket Mode (no public URL needed) until `stop` is set."""
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    config = SlackConfig.from_env()
+    config = SlackConfig.from_env(rt.config.environ)
     if not config.app_token:
         raise SlackConfigError("SLACK_APP_TOKEN is not set")
     outbox = Outbox()
-    handler = AsyncSocketModeHandler(build_app(service, config, outbox), config.app_token)
+    rt.slack = build_app(rt.service, config, outbox)
+    handler = AsyncSocketModeHandler(rt.slack, config.app_token)
     # The SDK retries a failed connection forever: do it aside, so that `stop` always stops.
     connecting = asyncio.create_task(handler.connect_async())
     try:

@@ -12,7 +12,7 @@ import os
 import re
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
-from typing import AsyncIterator, Mapping
+from typing import TYPE_CHECKING, AsyncIterator, Mapping
 
 import httpx
 from telegram import Bot as TelegramBot
@@ -31,6 +31,9 @@ from bot.answer import META_COMMANDS
 from bot.content import Content
 from bot.message import Message, Reply
 from bot.service import Service
+
+if TYPE_CHECKING:
+    from adapters.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -300,10 +303,11 @@ async def refresh_menu(application: Application, content: Content) -> None:
     await publish_commands(application.bot, content)
 
 
-async def poll(service: Service, stop: asyncio.Event) -> None:
+async def poll(rt: Runtime, stop: asyncio.Event) -> None:
     """Long polling inside the running event loop until `stop` is set."""
-    application = build_application(service, TelegramConfig.from_env())
+    application = build_application(rt.service, TelegramConfig.from_env(rt.config.environ))
     async with running(application):
+        rt.telegram = application  # a content reload refreshes its command menu
         await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
         log.info("polling for updates")
         try:

@@ -5,17 +5,14 @@ import asyncio
 import contextlib
 import logging
 from datetime import datetime, timezone
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from adapters.config import ServerConfig
-from adapters.metrics import CONTENT_TYPE, Metrics
-from adapters.reload import ContentWatcher
-from bot.service import Service
+from adapters.metrics import CONTENT_TYPE
+from adapters.runtime import Runtime, running
 
 log = logging.getLogger(__name__)
 
@@ -60,32 +57,13 @@ def body_refusal(error: Exception) -> Response:
     return PlainTextResponse("request body incomplete", status_code=408)
 
 
-class Runtime:
-    """What the running app holds: the service, platform apps, the content watcher."""
+def build_web_app(rt: Runtime) -> Starlette:
+    """The app: POST /telegram and POST /slack/events for webhooks, /healthz, /metrics.
 
-    def __init__(self, config: ServerConfig, service: Service, metrics: Metrics, state_kind: str):
-        self.config, self.service, self.metrics, self.state_kind = config, service, metrics, state_kind
-        self.telegram: Any = None  # telegram.ext.Application once started
-        self.telegram_secret: str | None = None
-        self.slack: Any = None  # slack_bolt AsyncApp
-        self.watcher = ContentWatcher(service, config.content_dir,
-                                      on_reload=self._refresh_platforms,
-                                      on_result=self._count_reload)
-        self.inflight = 0
-
-    async def _refresh_platforms(self, content) -> None:
-        if self.telegram is not None:
-            from adapters.telegram import refresh_menu
-            await refresh_menu(self.telegram, content)
-
-    def _count_reload(self, ok: bool) -> None:
-        self.metrics.reloads.labels(result="success" if ok else "failure").inc()
-
-
-def build_web_app(config: ServerConfig, service: Service, metrics: Metrics,
-                  state_kind: str) -> Starlette:
-    """The app: POST /telegram and POST /slack/events where configured, /healthz, /metrics."""
-    rt = Runtime(config, service, metrics, state_kind)
+    Behind `serve` its lifespan starts the platforms and the runtime; behind `poll` it only
+    answers /healthz and /metrics, and the door runs the rest (its lifespan is off).
+    """
+    config, metrics = rt.config, rt.metrics
 
     async def health_route(request: Request) -> Response:
         return healthz(rt)
@@ -101,9 +79,9 @@ def build_web_app(config: ServerConfig, service: Service, metrics: Metrics,
 
     routes = [Route("/healthz", health_route, methods=["GET"]),
               Route("/metrics", metrics_route, methods=["GET"])]
-    if config.telegram:
+    if config.telegram and config.webhooks:
         routes.append(Route("/telegram", telegram_route, methods=["POST"]))
-    if config.slack:
+    if config.slack and config.webhooks:
         routes.append(Route("/slack/events", slack_route, methods=["POST"]))
     app = Starlette(routes=routes, lifespan=lambda app: lifespan(rt))
     app.state.runtime = rt
@@ -112,16 +90,16 @@ def build_web_app(config: ServerConfig, service: Service, metrics: Metrics,
 
 @contextlib.asynccontextmanager
 async def lifespan(rt: Runtime):
-    """Start the platforms and the content watcher; on shutdown finish what was accepted."""
-    stop = asyncio.Event()
+    """Start the platforms and the runtime; on shutdown finish what was accepted."""
     async with contextlib.AsyncExitStack() as stack:
+        await stack.enter_async_context(running(rt))  # left last: the store closes last
         if rt.config.telegram:
             from adapters.telegram import (ALLOWED_UPDATES, TelegramConfig, build_application,
-                                           running)
+                                           running as telegram_running)
             tg_config = TelegramConfig.from_env(rt.config.environ)
             rt.telegram_secret = tg_config.webhook_secret
             rt.telegram = await stack.enter_async_context(
-                running(build_application(rt.service, tg_config, updater=False)))
+                telegram_running(build_application(rt.service, tg_config, updater=False)))
             if rt.config.public_url:
                 await rt.telegram.bot.set_webhook(url=f"{rt.config.public_url}/telegram",
                                                   secret_token=tg_config.webhook_secret,
@@ -133,17 +111,11 @@ async def lifespan(rt: Runtime):
             # Registered after Telegram, so left before it: Slack's answers drain first.
             stack.push_async_callback(outbox.close)
             rt.slack = build_app(rt.service, SlackConfig.from_env(rt.config.environ), outbox)
-        watcher = asyncio.create_task(rt.watcher.run(stop))
         log.info("serving: telegram=%s slack=%s state=%s content=%s", rt.config.telegram,
                  rt.config.slack, rt.state_kind, rt.service.bot.content.version)
-        try:
-            yield
-        finally:
-            stop.set()
-            await watcher
-            # Leaving the stack finishes Slack's answers in progress, then stops Telegram
-            # after the updates already queued are answered.
-    await rt.service.state.close()
+        yield
+        # Leaving the stack finishes Slack's answers in progress, then stops Telegram after
+        # the updates already queued are answered, then stops the watcher and the store.
 
 
 async def telegram_webhook(rt: Runtime, request: Request) -> Response:
@@ -192,10 +164,16 @@ def healthz(rt: Runtime) -> JSONResponse:
                     "loaded_at": _iso(content.loaded_at)},
         "last_reload_error": error,
         "last_reload_error_at": _iso(rt.watcher.last_error_at) if error else None,
-        "platforms": {"telegram": "mounted" if rt.config.telegram else "not configured",
-                      "slack": "mounted" if rt.config.slack else "not configured"},
+        "platforms": {"telegram": _platform(rt.config.telegram, rt.config.webhooks),
+                      "slack": _platform(rt.config.slack, rt.config.webhooks)},
         "state": rt.state_kind,
     })
+
+
+def _platform(configured: bool, webhooks: bool) -> str:
+    if not configured:
+        return "not configured"
+    return "mounted" if webhooks else "polling"
 
 
 def _iso(ts: float | None) -> str | None:

@@ -46,39 +46,49 @@ def cmd_ask(args) -> int:
     from bot.render import render_plain
     bot = load_bot(args.content)
     lines = [" ".join(args.text)] if args.text else (line.rstrip("\n") for line in sys.stdin)
-    for line in lines:
-        reply = bot.answer(Message(text=line, platform="cli", preferred_lang=args.lang))
-        if args.json:
-            print(reply_json(reply), flush=True)
-        else:
-            print(render_plain(reply).replace("\n", " ⏎ ") if not args.text else render_plain(reply),
-                  flush=True)
+    try:
+        for line in lines:
+            reply = bot.answer(Message(text=line, platform="cli", preferred_lang=args.lang))
+            if args.json:
+                print(reply_json(reply), flush=True)
+            else:
+                print(render_plain(reply).replace("\n", " ⏎ ") if not args.text
+                      else render_plain(reply), flush=True)
+    except BrokenPipeError:  # `ask ... | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
 def cmd_chat(args) -> int:
     from adapters.console import run_console
-    from bot.service import Service
-    return run_console(Service(load_bot(args.content)))
+    from adapters.runtime import start_runtime
+    rt = start_runtime("chat", webhooks=False, content_dir=args.content)
+    return 2 if rt is None else run_console(rt)
 
 
 def cmd_run(args) -> int:
-    if os.environ.get("TELEGRAM_TOKEN") or os.environ.get("SLACK_APP_TOKEN"):
-        return cmd_poll(args)
-    return cmd_chat(args)
+    """The console chat, or, with platform tokens set, the platforms: one runtime either way."""
+    from adapters.console import run_console
+    from adapters.runner import run_poll
+    from adapters.runtime import start_runtime
+    rt = start_runtime("run", webhooks=False, content_dir=args.content)
+    if rt is None:
+        return 2
+    if rt.config.telegram or rt.config.slack:
+        return run_poll(rt, host=args.host)
+    return run_console(rt)
 
 
 def cmd_poll(args) -> int:
     from adapters.runner import run_poll
-    from bot.service import Service
-    return run_poll(Service(load_bot(args.content)))
+    from adapters.runtime import start_runtime
+    rt = start_runtime("poll", webhooks=False, content_dir=args.content)
+    return 2 if rt is None else run_poll(rt, host=args.host)
 
 
 def cmd_serve(args) -> int:
     from adapters.server import serve
-    if args.content:
-        os.environ["CONTENT_DIR"] = args.content
-    return serve(host=args.host, port=args.port)
+    return serve(host=args.host, port=args.port, content_dir=args.content)
 
 
 def cmd_report(args) -> int:
@@ -205,10 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text", nargs="*")
     p.set_defaults(func=cmd_ask)
     sub.add_parser("chat", help="interactive console chat").set_defaults(func=cmd_chat)
-    sub.add_parser("run", help="run the bot: polling with platform tokens set, else the console"
-                   ).set_defaults(func=cmd_run)
-    sub.add_parser("poll", help="Telegram long polling and Slack Socket Mode, from the environment"
-                   ).set_defaults(func=cmd_poll)
+    for name, func, text in (
+            ("run", cmd_run, "run the bot: polling with platform tokens set, else the console"),
+            ("poll", cmd_poll, "Telegram long polling and Slack Socket Mode, from the environment")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--host", default="0.0.0.0", help="for /healthz and /metrics, when PORT is set")
+        p.set_defaults(func=func)
     p = sub.add_parser("serve", help="the web process: Telegram webhook, Slack events, /healthz")
     p.add_argument("--host", default="0.0.0.0")
     p.add_argument("--port", type=int, help="default: $PORT, else 8080")

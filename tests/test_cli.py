@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -10,9 +11,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+def run(*args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items()
+               if not k.startswith(("TELEGRAM_", "SLACK_", "REDIS_", "STATE_", "PORT"))}
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, input=stdin,
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, env={**environ, **(env or {})})
 
 
 def test_ask_json_office_names_almaty():
@@ -62,9 +65,34 @@ def test_eval_reports_each_language():
     assert all(line in out for line in ("en:", "ru:", "kk:", "out of scope declined"))
 
 
-def test_chat_switches_language(tmp_path):
-    out = run("chat", stdin="/language ru\n/office\n").stdout
+def test_chat_switches_language_and_keeps_it_in_the_store(tmp_path):
+    env = {"STATE_PATH": str(tmp_path / "state.sqlite3")}
+    out = run("chat", stdin="/language ru\n/office\n", env=env).stdout
     assert "Алматы" in out and "По состоянию на" in out
+    again = run("chat", stdin="/office\n", env=env).stdout  # a new session, the same store
+    assert again.startswith("Здравствуйте") and "По состоянию на" in again
+
+
+def test_console_has_no_rate_limit_and_quit_ends_it(tmp_path):
+    env = {"STATE_PATH": str(tmp_path / "state.sqlite3")}
+    out = run("chat", stdin="/office\n" * 30 + "/quit\n/history\n", env=env)
+    assert out.returncode == 0 and out.stderr == ""
+    assert out.stdout.count("Almaty") >= 30, "every question at the keyboard is answered"
+    assert "1950" not in out.stdout, "nothing after /quit is answered"
+    assert "faster than" not in out.stdout
+
+
+def test_run_without_tokens_is_the_console(tmp_path):
+    out = run("run", stdin="exit\n", env={"STATE_PATH": str(tmp_path / "state.sqlite3")})
+    assert out.returncode == 0 and "UNHCR" in out.stdout and out.stderr == ""
+
+
+def test_ask_into_a_closed_pipe_exits_quietly():
+    head = subprocess.run(f"{sys.executable} -m bot ask --json < /dev/null; "
+                          f"yes /office | head -2000 | {sys.executable} -m bot ask | head -1",
+                          shell=True, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert "Almaty" in head.stdout and "Traceback" not in head.stderr
+    assert "BrokenPipe" not in head.stderr
 
 
 def test_bot_refuses_to_start_on_invalid_content(tmp_path):

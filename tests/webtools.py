@@ -24,12 +24,8 @@ def web_app(content_dir: Path, telegram_api=None, slack_api=None, *, redis_url: 
     State is SQLite beside `content_dir`, or Redis at `redis_url`.
     """
     from adapters.config import ServerConfig
-    from adapters.metrics import Metrics
-    from adapters.stores import open_state
+    from adapters.runtime import open_runtime
     from adapters.web import build_web_app
-    from bot.answer import Bot
-    from bot.content import load_content
-    from bot.service import Service
     from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET
 
     environ = {}
@@ -46,10 +42,7 @@ def web_app(content_dir: Path, telegram_api=None, slack_api=None, *, redis_url: 
     config = ServerConfig(port=0, content_dir=content_dir, log_level="INFO",
                           public_url=public_url, telegram=bool(telegram_api),
                           slack=bool(slack_api), environ=environ)
-    metrics = Metrics()
-    service = Service(Bot(load_content(content_dir)), open_state(environ),
-                      observer=metrics.observe)
-    return build_web_app(config, service, metrics, "redis" if redis_url else "sqlite")
+    return build_web_app(open_runtime(config))
 
 
 @contextlib.asynccontextmanager
@@ -119,9 +112,10 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """`python -m bot serve` in a subprocess, on a free port of 127.0.0.1."""
+    """`python -m bot serve` (or another front door: poll, run) in a subprocess, its HTTP on a
+    free port of 127.0.0.1."""
 
-    def __init__(self, env: dict[str, str], cwd: Path):
+    def __init__(self, env: dict[str, str], cwd: Path, command: str = "serve"):
         import os
         import subprocess
         import sys
@@ -130,7 +124,7 @@ class ServerProcess:
         full_env = {k: v for k, v in os.environ.items()
                     if not k.startswith(("TELEGRAM_", "SLACK_", "REDIS_", "PUBLIC_URL", "STATE_"))}
         full_env.update(env, PORT=str(self.port), PYTHONUNBUFFERED="1")
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"],
+        self.proc = subprocess.Popen([sys.executable, "-m", "bot", command, "--host", "127.0.0.1"],
                                      cwd=cwd, env=full_env, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True)
 

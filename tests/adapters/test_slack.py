@@ -403,6 +403,16 @@ def test_config_from_env_keeps_secrets_out_of_sight():
     assert SECRET not in str(error.value)
 
 
+def socket_runtime(service):
+    """The runtime `poll` opens, over `service`, with the Slack settings of the environment."""
+    import os
+
+    from adapters.config import server_config
+    from adapters.metrics import Metrics
+    from adapters.runtime import Runtime
+    return Runtime(server_config(os.environ, webhooks=False), service, Metrics(), "memory")
+
+
 async def test_socket_mode_answers_until_stopped(slack_service, slack_api, monkeypatch):
     monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
     monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-A0UNHCRKZ-1234-abcdef")
@@ -413,7 +423,7 @@ async def test_socket_mode_answers_until_stopped(slack_service, slack_api, monke
                               "accepts_response_payload": False, "retry_attempt": 0,
                               "retry_reason": ""})
     stop = asyncio.Event()
-    running = asyncio.create_task(run_socket_mode(slack_service, stop))
+    running = asyncio.create_task(run_socket_mode(socket_runtime(slack_service), stop))
     [post_] = await slack_api.wait_for("chat.postMessage")
     assert post_["channel"] == "D0AIGERIM"
     assert {"envelope_id": "e0DM01"} in slack_api.sent("socket_mode")
@@ -429,7 +439,7 @@ async def test_socket_mode_stops_even_while_slack_is_unreachable(slack_service, 
     monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-A0UNHCRKZ-1234-abcdef")
     monkeypatch.setenv("SLACK_API_URL", f"http://127.0.0.1:{port}/api/")
     stop = asyncio.Event()
-    running = asyncio.create_task(run_socket_mode(slack_service, stop))
+    running = asyncio.create_task(run_socket_mode(socket_runtime(slack_service), stop))
     await asyncio.sleep(0.3)
     stop.set()
     await asyncio.wait_for(running, 2)

@@ -1,0 +1,96 @@
+"""Every front door is the same runtime: `poll` and `run` keep state in the store file, see a
+content edit, serve /healthz and /metrics, and report a bad variable in one line, as `serve`."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.telegram_api import TOKEN, make_update
+from tests.webtools import ServerProcess, eventually, request
+
+ROOT = Path(__file__).resolve().parent.parent
+NEW_TEXT = "Офис УВКБ ООН в Казахстане находится в Алматы (отредактировано)."
+
+
+def poll_env(api, tmp_path: Path) -> dict[str, str]:
+    content = tmp_path / "content"
+    if not content.exists():
+        shutil.copytree(ROOT / "content", content)
+    return {"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_API_URL": api.base_url,
+            "STATE_PATH": str(tmp_path / "state.sqlite3"), "STATE_SECRET": "p" * 32,
+            "CONTENT_DIR": str(content)}
+
+
+async def answer_to(api, text: str, count: int) -> str:
+    """Hand `text` to the polling bot; the text of the answer it sends."""
+    api.queue_update(make_update("private_command" if text.startswith("/") else "private_text",
+                                 text=text))
+    sent = await api.wait_for("sendMessage", count=count, timeout=15)
+    return sent[-1]["text"]
+
+
+@pytest.mark.parametrize("door", ["poll", "run"])
+async def test_polling_keeps_language_across_a_restart_and_sees_a_content_edit(
+        door, telegram_api, tmp_path):
+    env = poll_env(telegram_api, tmp_path)
+    first = await ServerProcess(env, ROOT, command=door).ready()
+    try:
+        assert "русском" in await answer_to(telegram_api, "/language ru", 1)
+        status, body = await request("GET", f"{first.url}/healthz")
+        health = json.loads(body)
+        assert status == 200 and health["platforms"]["telegram"] == "polling"
+        assert health["state"] == "sqlite"
+        first.terminate()
+        assert await first.wait(30) == 0
+    finally:
+        first.kill()
+
+    second = await ServerProcess(env, ROOT, command=door).ready()
+    try:
+        assert "Алматы" in await answer_to(telegram_api, "/office", 2), "the choice was kept"
+        office = Path(env["CONTENT_DIR"]) / "topics" / "office.yaml"
+        text = office.read_text(encoding="utf-8")
+        start = text.index("    Офис УВКБ ООН в Казахстане находится в **Алматы**.")
+        end = text.index("\n", start)
+        office.write_text(text[:start] + "    " + NEW_TEXT + text[end:], encoding="utf-8")
+
+        async def edited():
+            status, body = await request("GET", f"{second.url}/healthz")
+            return json.loads(body)["content"]["version"]
+        before = await edited()
+        await eventually(lambda: _changed(edited, before), timeout=2.0, interval=0.1)
+        assert NEW_TEXT.split(" (")[0] in await answer_to(telegram_api, "/office", 3)
+        status, metrics = await request("GET", f"{second.url}/metrics")
+        assert status == 200 and 'unhcr_bot_content_reloads_total{result="success"} 1.0' in metrics
+        assert "unhcr_bot_messages_total" in metrics
+    finally:
+        second.terminate()
+        assert await second.wait(30) == 0
+        second.kill()
+
+
+async def _changed(version, before: str) -> bool:
+    return await version() != before
+
+
+@pytest.mark.parametrize("door", ["poll", "run", "serve"])
+@pytest.mark.parametrize("env,message", [
+    ({"LOG_LEVEL": "foo"}, "LOG_LEVEL must be one of"),
+    ({"STATE_SECRET": "short"}, "STATE_SECRET must be at least"),
+    ({"TELEGRAM_WEBHOOK_SECRET": "has spaces in it"}, "TELEGRAM_WEBHOOK_SECRET must be"),
+])
+def test_a_bad_variable_is_one_line_at_every_door(door, env, message):
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("TELEGRAM_", "SLACK_", "REDIS_", "STATE_", "PORT", "LOG_"))}
+    full = {**clean, "TELEGRAM_TOKEN": "123:ABC", "TELEGRAM_WEBHOOK_SECRET": "s", **env}
+    out = subprocess.run([sys.executable, "-m", "bot", door], cwd=ROOT, env=full,
+                         capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{door}: ") and message in lines[0], out.stderr
