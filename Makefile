@@ -4,12 +4,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test validate bench fuzz setup clean
+.PHONY: run test validate bench fuzz setup clean constraints
 
 run: setup
 	$(PY) -m bot run
 
+# Lint and types first: they take seconds, the suite two minutes.
 test: setup
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 	$(PY) -m pytest -q
 
 validate: setup
@@ -31,10 +34,15 @@ fuzz: setup
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every package to the versions the suite last passed with; refresh it
+# with `make constraints` after changing a dependency, and run `make test`.
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $(STAMP)
+
+constraints:
+	$(PY) -m pip freeze --exclude-editable --disable-pip-version-check > constraints.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

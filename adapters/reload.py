@@ -4,8 +4,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Awaitable, Callable
 
 from bot.answer import Bot
 from bot.content import Content, ContentError, load_content
@@ -67,7 +67,7 @@ class ContentWatcher:
                       self.service.bot.content.version, self.last_error)
             self._report(False)
             return False
-        except Exception as e:  # noqa: BLE001 - any failure must leave the last good content
+        except Exception as e:
             self.last_error = f"{type(e).__name__} while loading content"
             self.last_error_at = time.time()
             log.exception("content reload failed; still serving the last good content")
@@ -80,7 +80,7 @@ class ContentWatcher:
         if self.on_reload is not None:
             try:
                 await self.on_reload(content)
-            except Exception:  # noqa: BLE001 - e.g. the platform is down: answers still work
+            except Exception:
                 log.warning("content is live, but refreshing platform menus failed",
                             exc_info=True)
         return True

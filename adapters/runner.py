@@ -57,7 +57,7 @@ async def _serve_health(rt: Runtime, host: str, stop: asyncio.Event) -> None:
         def capture_signals(self):
             yield
 
-    server = Server(uvicorn.Config(build_web_app(rt), host=host, port=rt.config.port,
+    server = Server(uvicorn.Config(build_web_app(rt), host=host, port=rt.config.port or 0,
                                    lifespan="off", log_level="warning", access_log=False))
     serving = asyncio.create_task(server.serve())
     await stop.wait()

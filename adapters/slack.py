@@ -7,23 +7,25 @@ import logging
 import os
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_sdk.http_retry.builtin_async_handlers import (AsyncConnectionErrorRetryHandler,
-                                                         AsyncRateLimitErrorRetryHandler,
-                                                         AsyncServerErrorRetryHandler)
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack_manifest import MAIN_COMMAND, build_manifest, slash_commands
 from adapters.slack_outbox import Outbox
-from adapters.slack_render import (SHARE_ACTION, parse_button_value, render_blocks,
-                                   render_home)
+from adapters.slack_render import SHARE_ACTION, parse_button_value, render_blocks, render_home
 from bot.message import Message, Reply
 from bot.service import Service
 
@@ -245,7 +247,7 @@ async def _respond(outbox: Outbox, respond: AsyncRespond, **message) -> None:
 
     Bolt's `respond()` retries connection errors only: a rate-limited answer would be lost.
     """
-    client = AsyncWebhookClient(url=respond.response_url, proxy=respond.proxy, ssl=respond.ssl,
+    client = AsyncWebhookClient(url=respond.response_url or "", proxy=respond.proxy, ssl=respond.ssl,
                                 session=outbox.session,
                                 retry_handlers=_retry_handlers())
     response = await client.send(**message)
@@ -270,7 +272,7 @@ async def handle_http(app: AsyncApp, body: bytes,
     try:
         request = AsyncBoltRequest(body=body.decode("utf-8", errors="replace"),
                                    headers={k.lower(): v for k, v in headers.items()})
-    except Exception:  # noqa: BLE001 - Bolt parses and reads the body here, before the signature
+    except Exception:
         return bad_request  # is checked: neither JSON nor a form, nested too deep, odd types
     if not _is_slack_envelope(request.body):
         return bad_request
@@ -294,7 +296,7 @@ def _is_slack_envelope(body: object) -> bool:
         return False
     if "actions" in body or body.get("type") == "block_actions":  # Bolt reads actions[0]
         actions = body.get("actions")
-        return (_objects(actions) and len(actions) > 0
+        return (isinstance(actions, list) and _objects(actions) and len(actions) > 0
                 and all(isinstance(a.get("action_id", ""), str) for a in actions))
     return True
 

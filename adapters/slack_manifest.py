@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import zip_longest
+from typing import Any
 
 import yaml
 
@@ -59,14 +60,14 @@ def build_manifest(content: Content, url: str, socket: bool = False) -> str:
     request_url = url.rstrip("/") + EVENTS_PATH
     commands = []
     for command in slash_commands(content):
-        entry = {"command": "/" + command.name, "description": command.description}
+        entry: dict[str, Any] = {"command": "/" + command.name, "description": command.description}
         if command.usage_hint:
             entry["usage_hint"] = command.usage_hint
         if not socket:
             entry["url"] = request_url
         entry["should_escape"] = False
         commands.append(entry)
-    events = {"bot_events": list(BOT_EVENTS)}
+    events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
     interactivity: dict = {"is_enabled": True}
     if not socket:
         events = {"request_url": request_url, **events}

@@ -6,9 +6,17 @@ import sqlite3
 import time
 from pathlib import Path
 
-from bot.state import (DECLINED_RETENTION_DAYS, DECLINED_TEXT_MAX, DEDUP_TTL_SECONDS,
-                       LANGUAGE_RETENTION_DAYS,
-                       RATE_LIMIT_WINDOW_SECONDS, REPORT_MIN_USERS, Rate, rate_for, user_key)
+from bot.state import (
+    DECLINED_RETENTION_DAYS,
+    DECLINED_TEXT_MAX,
+    DEDUP_TTL_SECONDS,
+    LANGUAGE_RETENTION_DAYS,
+    RATE_LIMIT_WINDOW_SECONDS,
+    REPORT_MIN_USERS,
+    Rate,
+    rate_for,
+    user_key,
+)
 
 BUSY_TIMEOUT_SECONDS = 2.0  # another process's write takes milliseconds; never wait longer
 PURGE_INTERVAL_SECONDS = 60  # expired rows are deleted at most this often, by whichever call comes

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Mapping
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from bot.state import State

@@ -10,20 +10,35 @@ import json
 import logging
 import os
 import re
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, AsyncIterator, Mapping
+from typing import TYPE_CHECKING
 
 import httpx
 from telegram import Bot as TelegramBot
 from telegram import BotCommand, CallbackQuery, Update
 from telegram import Message as TelegramMessage
 from telegram.constants import ChatType, MessageEntityType
-from telegram.error import (BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError,
-                            TimedOut)
-from telegram.ext import (AIORateLimiter, Application, ApplicationHandlerStop,
-                          CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler,
-                          TypeHandler, filters)
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from adapters.telegram_render import LANGUAGE_BUTTON, NO_PREVIEW, TOPIC_BUTTON, render
 from adapters.telegram_updates import CONCURRENT_UPDATES, ChatOrderedUpdateProcessor
@@ -98,7 +113,7 @@ def build_application(service: Service, config: TelegramConfig, *,
     application.bot_data[_SERVICE] = service
     commands = CommandHandler(sorted({*service.bot.commands, *META_COMMANDS}), on_message,
                               filters.UpdateType.MESSAGE)
-    commands.commands = LiveCommands(service)  # a content reload may add commands
+    commands.commands = LiveCommands(service)  # type: ignore[assignment]  # reloads add commands
     application.add_handler(TypeHandler(Update, drop_duplicates), group=-1)
     application.add_handler(commands)
     # Unknown commands in groups may be another bot's; in private chats the core answers them.
@@ -133,7 +148,7 @@ def to_message(update: Update) -> Message | None:
     if message.text is None:  # a sticker, photo, ...: the core answers empty text with help
         return _message(message, "") if private else None
     bot = message.get_bot()
-    if not private and not _addressed_to(bot, message):
+    if not private and not _addressed_to(bot, message, message.text):
         return None
     return _message(message, _mention(bot.username).sub(" ", message.text).strip())
 
@@ -141,20 +156,21 @@ def to_message(update: Update) -> Message | None:
 def _message(message: TelegramMessage, text: str) -> Message:
     user = message.from_user
     return Message(text=text, platform=PLATFORM, chat_id=str(message.chat.id),
-                   user_id=str(user.id), platform_lang=user.language_code)
+                   user_id=str(user.id) if user else "",
+                   platform_lang=user.language_code if user else None)
 
 
-def _addressed_to(bot: TelegramBot, message: TelegramMessage) -> bool:
+def _addressed_to(bot: TelegramBot, message: TelegramMessage, text: str) -> bool:
     """In a group: a command not for another bot, a mention, or a reply to this bot."""
     entities = message.entities
     if entities and entities[0].type == MessageEntityType.BOT_COMMAND and entities[0].offset == 0:
-        command = message.text[:entities[0].length]
+        command = text[:entities[0].length]
         _, at, name = command.partition("@")
         return not at or name.lower() == bot.username.lower()
     replied = message.reply_to_message
     if replied and replied.from_user and replied.from_user.id == bot.id:
         return True
-    return bool(_mention(bot.username).search(message.text))
+    return bool(_mention(bot.username).search(text))
 
 
 def _mention(username: str) -> re.Pattern[str]:
@@ -192,14 +208,16 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = to_message(update)
     if message is not None:
         reply = await _service(context).handle(message)
-        if reply is not None:  # None: over the rate limit, already told once
-            await send(context.bot, update.effective_chat.id, reply)
+        chat = update.effective_chat
+        if reply is not None and chat is not None:  # None: over the rate limit, told once
+            await send(context.bot, chat.id, reply)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Acknowledge a button tap, then answer it as the command it stands for."""
-    with suppress(BadRequest):  # too old to acknowledge: still answer the tap
-        await update.callback_query.answer()
+    if update.callback_query is not None:
+        with suppress(BadRequest):  # too old to acknowledge: still answer the tap
+            await update.callback_query.answer()
     await on_message(update, context)
 
 
@@ -306,14 +324,16 @@ async def refresh_menu(application: Application, content: Content) -> None:
 async def poll(rt: Runtime, stop: asyncio.Event) -> None:
     """Long polling inside the running event loop until `stop` is set."""
     application = build_application(rt.service, TelegramConfig.from_env(rt.config.environ))
+    updater = application.updater
+    assert updater is not None  # build_application makes one unless told not to
     async with running(application):
         rt.telegram = application  # a content reload refreshes its command menu
-        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
         log.info("polling for updates")
         try:
             await stop.wait()
         finally:
-            await application.updater.stop()
+            await updater.stop()
 
 
 async def process_webhook(application: Application, body: bytes, headers: Mapping[str, str],
@@ -327,7 +347,7 @@ async def process_webhook(application: Application, body: bytes, headers: Mappin
         update = Update.de_json(data, application.bot) if isinstance(data, dict) else None
         if update is not None and not _has_integer_ids(update):
             update = None
-    except Exception:  # noqa: BLE001 - PTB trusts the shape it is given; any failure is the body's
+    except Exception:
         update = None
     if update is None:
         return 400

@@ -9,8 +9,12 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 
-from bot.limits import (TELEGRAM_BUTTONS_MAX, TELEGRAM_CALLBACK_DATA_MAX_BYTES,
-                        TELEGRAM_MESSAGE_MAX, TELEGRAM_ROW_MAX)
+from bot.limits import (
+    TELEGRAM_BUTTONS_MAX,
+    TELEGRAM_CALLBACK_DATA_MAX_BYTES,
+    TELEGRAM_MESSAGE_MAX,
+    TELEGRAM_ROW_MAX,
+)
 from bot.markup import is_web_url
 from bot.message import Choice, Reply, Span
 

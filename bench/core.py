@@ -37,7 +37,7 @@ KK = ("босқын баспана кеңсе заң конвенция хатт
 def percentile(samples: list[float], p: float) -> float:
     """The p-th percentile (0-100) of samples, nearest rank."""
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def time_messages(bot: Bot, texts: list[str], rounds: int) -> list[float]:

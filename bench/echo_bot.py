@@ -29,13 +29,18 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response  # noq
 from starlette.routing import Route  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.constants import FloodLimit  # noqa: E402
-from telegram.ext import (AIORateLimiter, Application, CallbackQueryHandler,  # noqa: E402
-                          ContextTypes, MessageHandler, filters)
+from telegram.ext import (  # noqa: E402
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from adapters.server import GRACEFUL_SECONDS, _server_class  # noqa: E402
 from adapters.telegram import MAX_RETRIES, TelegramConfig, process_webhook, running  # noqa: E402
-from adapters.telegram_updates import (CONCURRENT_UPDATES,  # noqa: E402
-                                       ChatOrderedUpdateProcessor)
+from adapters.telegram_updates import CONCURRENT_UPDATES, ChatOrderedUpdateProcessor  # noqa: E402
 from adapters.web import BodyIncomplete, BodyTooLarge, body_refusal, read_body  # noqa: E402
 
 

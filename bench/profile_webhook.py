@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import webhook as bench  # noqa: E402
+import webhook as bench
 
 
 async def profile(which: str, updates: int, py_spy: str) -> None:
@@ -33,7 +33,7 @@ async def profile(which: str, updates: int, py_spy: str) -> None:
             try:
                 async with runner.session() as session:
                     await server.ready(session)
-                    spy = subprocess.Popen([py_spy, "record", "--pid", str(server.proc.pid),
+                    spy = subprocess.Popen([py_spy, "record", "--pid", str(server.proc.pid),  # noqa: ASYNC220 - starts at once
                                             "--rate", "200", "--format", "raw",
                                             "--output", f"bench-profile-{which}.txt"])
                     run = await runner.telegram(session, server, updates)

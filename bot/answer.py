@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from bot.content import Content, Topic
 from bot.danger import Danger, referral_wins
@@ -76,7 +77,10 @@ class Bot:
             return self._decline(lang, match)
         if best.intent in META_REPLIES:
             return self._meta(best.intent, lang, best.score)
-        return self.topic_reply(self.content.topic(best.intent), lang, best.score)
+        topic = self.content.topic(best.intent)
+        if topic is None:  # an intent that is neither the bot's own nor a topic: not answered
+            return self._decline(lang, match)
+        return self.topic_reply(topic, lang, best.score)
 
     def understand(self, text: str) -> Match:
         """The index's reading of `text` (for `explain`)."""
@@ -93,21 +97,22 @@ class Bot:
     def language_for(self, text: str, message: Message) -> str:
         """The reply language: the text's own when clear, else the user's choice or hint."""
         detected, certain = self.index.detect_language(text)
-        if certain and detected in self.content.languages:
-            return detected
-        fixed = self._fixed_language(message, fallback=None)
-        if fixed:
-            return fixed
-        if detected in self.content.languages:
-            return detected
-        return self.content.default_language
+        known = detected if detected in self.content.languages else None
+        if certain and known:
+            return known
+        return self._chosen_language(message) or known or self.content.default_language
 
-    def _fixed_language(self, message: Message, fallback: str | None = "") -> str:
+    def _chosen_language(self, message: Message) -> str | None:
+        """The user's stored choice, else the platform's language, when the bot speaks it."""
         for lang in (message.preferred_lang, message.platform_lang):
             code = (lang or "").split("-")[0].lower()
             if code in self.content.languages:
                 return code
-        return self.content.default_language if fallback == "" else fallback
+        return None
+
+    def _fixed_language(self, message: Message) -> str:
+        """The language for a command: the user's choice or hint, else the default."""
+        return self._chosen_language(message) or self.content.default_language
 
     # -- commands ----------------------------------------------------------------------
     def _command(self, word: str, args: str, message: Message) -> Reply:
@@ -156,7 +161,7 @@ class Bot:
 
     def format_date(self, day: date, lang: str) -> str:
         """A date in the language's own words, e.g. '25 марта 2016 г.'."""
-        months = self.content.messages["months"]
+        months: Any = self.content.messages["months"]
         names = months.get(lang) or months[self.content.default_language]
         return self.content.message("date_format", lang).format(
             day=day.day, month=names[day.month - 1], year=day.year)

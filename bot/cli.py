@@ -181,8 +181,14 @@ def explain_danger(bot: Bot, match: Match) -> str:
 
 
 def cmd_eval(args) -> int:
-    from bot.evaluate import (DEFAULT_EVAL_FILE, DEFAULT_PROTECTION_FILE, evaluate,
-                              evaluate_protection, is_protection_set, load_questions)
+    from bot.evaluate import (
+        DEFAULT_EVAL_FILE,
+        DEFAULT_PROTECTION_FILE,
+        evaluate,
+        evaluate_protection,
+        is_protection_set,
+        load_questions,
+    )
     bot = load_bot(args.content)
     files = [Path(f) for f in args.files] or [DEFAULT_EVAL_FILE, DEFAULT_PROTECTION_FILE]
     for n, path in enumerate(files):

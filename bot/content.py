@@ -4,11 +4,11 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import Callable, Mapping
 
 from bot.validate import validate_documents
 from bot.yamlsrc import Document, Problem, Where, YamlError, read_yaml

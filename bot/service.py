@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 from bot.answer import Bot
 from bot.message import Message, Reply

@@ -13,8 +13,15 @@ from rapidfuzz.distance import OSA
 
 from bot.content import Content
 from bot.danger import Danger, DangerIndex, word_class
-from bot.text import (STOP_FEATURES, STOPWORDS, feature, features_of, script_counts, to_cyrillic,
-                      tokens)
+from bot.text import (
+    STOP_FEATURES,
+    STOPWORDS,
+    feature,
+    features_of,
+    script_counts,
+    to_cyrillic,
+    tokens,
+)
 
 FUZZY_WEIGHT = 0.85  # a typo-corrected word counts a little less than an exact one
 STOP_WEIGHT = 0.1  # function words: they tell "who are you" from "who heads the office"
@@ -239,7 +246,7 @@ class Index:
         self._in_answers: dict[str, list[int]] = defaultdict(list)  # only in the answer
         # Per intent, every feature it knows with its share: 1 in examples, less in answers.
         self._shares: list[dict[str, float]] = []
-        for i, (fs, extra) in enumerate(zip(self.intent_features, self.answer_features)):
+        for i, (fs, extra) in enumerate(zip(self.intent_features, self.answer_features, strict=False)):
             for f in fs - STOP_FEATURES:
                 self._in_examples[f].append(i)
             for f in extra - STOP_FEATURES:
@@ -360,7 +367,7 @@ class Index:
             f = feature(tok)
             # In Russian or Kazakh typed in Latin letters, an English word known only from
             # danger examples ("men", "bar") is read again: it is most likely мен, бар.
-            if (not self._known(f) or transliterate and f in self.danger_features) \
+            if (not self._known(f) or (transliterate and f in self.danger_features)) \
                     and tok not in STOPWORDS:
                 fixed = self._corrections(tok, transliterate)
                 if fixed is not None:

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from datetime import date
-from typing import Any, Iterable
+from typing import Any, TypeGuard
 
 from bot import limits
 from bot.markup import parse_markup, plain_text
@@ -26,7 +27,7 @@ RESERVED_COMMANDS = frozenset({"start", "help", "language", "lang", "menu", "top
                                "unhcr", "settings"})
 RESERVED_IDS = frozenset(INTENT_KEYS) | {"referral", "language", "fallback", "none"}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-COMMAND_RE = re.compile(r"^[a-z0-9_]{1,%d}$" % limits.TELEGRAM_COMMAND_MAX)
+COMMAND_RE = re.compile(rf"^[a-z0-9_]{{1,{limits.TELEGRAM_COMMAND_MAX}}}$")
 _LINK_TARGET = re.compile(r"\]\(([^)]*)\)")
 
 
@@ -82,7 +83,7 @@ class _Report:
                                     "keep one: YAML silently uses the last one"))
 
 
-def _is_text(value: Any) -> bool:
+def _is_text(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and value.strip() != ""
 
 
@@ -196,7 +197,7 @@ def _check_topics(docs: list[Document], languages: list[str], default: str, foot
                         "per language", "see content/README.md")
             continue
         r.unknown_keys(d, TOPIC_KEYS + tuple(languages), ())
-        topic_id = d.get("id")
+        topic_id: Any = d.get("id")
         if not _is_text(topic_id) or not ID_RE.match(str(topic_id)):
             r.error(("id",), "'id' is missing or not lowercase letters, digits and '-'",
                     "e.g. id: almaty-process")
@@ -241,7 +242,7 @@ def _check_topics(docs: list[Document], languages: list[str], default: str, foot
 
 
 def _check_commands(r: _Report, d: dict, topic_id: str, seen: dict) -> None:
-    words = [(("command",), d.get("command"))]
+    words: list[tuple[tuple[Any, ...], Any]] = [(("command",), d.get("command"))]
     aliases = d.get("aliases") or []
     if not isinstance(aliases, list):
         r.error(("aliases",), "'aliases' must be a list of commands")

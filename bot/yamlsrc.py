@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+_Loader: Any
 try:  # the C loader is several times faster; pure Python is the fallback
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built

@@ -33,7 +33,7 @@ def test_importing_the_core_loads_no_platform_library():
     import sys
     platforms = FORBIDDEN - {"urllib", "http", "socket"}  # the stdlib imports these itself
     code = ("import sys, bot.cli, bot.answer; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in %r))" % (platforms,))
+            f"print(sorted(m for m in sys.modules if m.split('.')[0] in {platforms!r}))")
     out = subprocess.run([sys.executable, "-c", code], cwd=CORE.parent, capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == "[]"

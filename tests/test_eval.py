@@ -3,8 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.evaluate import (DEFAULT_PROTECTION_FILE, evaluate, evaluate_protection,
-                          is_protection_set, load_questions, per_intent)
+from bot.evaluate import (
+    DEFAULT_PROTECTION_FILE,
+    evaluate,
+    evaluate_protection,
+    is_protection_set,
+    load_questions,
+    per_intent,
+)
 from bot.text import normalize
 
 MIN_ACCURACY = 0.95

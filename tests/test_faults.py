@@ -20,10 +20,9 @@ from redis.asyncio import Redis
 from adapters.telegram import NETWORK_BACKOFF_SECONDS
 from adapters.web import MAX_BODY_BYTES
 from tests.fakes.slack_api import FakeSlackApi
-from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, FakeBotAPI, make_update
+from tests.fakes.telegram_api import WEBHOOK_SECRET, FakeBotAPI, make_update
 from tests.redis_server import RedisServer, redis_server_path
-from tests.webtools import (eventually, request, serving, slack_command, slack_headers,
-                            web_app)
+from tests.webtools import eventually, request, serving, slack_command, slack_headers, web_app
 
 ROOT = Path(__file__).resolve().parent.parent
 TG_HEADERS = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET,

@@ -61,7 +61,7 @@ async def test_polling_keeps_language_across_a_restart_and_sees_a_content_edit(
         office.write_text(text[:start] + "    " + NEW_TEXT + text[end:], encoding="utf-8")
 
         async def edited():
-            status, body = await request("GET", f"{second.url}/healthz")
+            _status, body = await request("GET", f"{second.url}/healthz")
             return json.loads(body)["content"]["version"]
         before = await edited()
         await eventually(lambda: _changed(edited, before), timeout=2.0, interval=0.1)

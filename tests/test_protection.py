@@ -74,4 +74,4 @@ def test_editor_adds_a_look_alike_and_the_question_is_answered(content_dir):
         "look_alikes:\n  en:\n", "look_alikes:\n  en:\n    - phone taken away at school\n"), "utf-8")
     after = Bot(load_content(content_dir)).answer(msg(question))
     assert before.kind == "referral"
-    assert after.kind != "referral" and after.menu or after.kind == "answer"
+    assert (after.kind != "referral" and after.menu) or after.kind == "answer"

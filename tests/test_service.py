@@ -42,6 +42,7 @@ async def test_duplicate_deliveries_are_recognised(service):
 
 async def test_swap_serves_new_content_from_the_next_message(service, bot):
     from dataclasses import replace
+
     from bot.answer import Bot
     strict = Bot(replace(bot.content, threshold=0.99))
     assert (await service.handle(Message(text="where is the unhcr office in almaty"))).intent == "office"

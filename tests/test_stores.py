@@ -18,8 +18,14 @@ from adapters.state_sqlite import SqliteState
 from adapters.stores import open_state
 from bot.message import Message
 from bot.service import Service
-from bot.state import (DECLINED_RETENTION_DAYS, DECLINED_TEXT_MAX, RATE_LIMIT_MESSAGES,
-                       MemoryState, Rate, user_key)
+from bot.state import (
+    DECLINED_RETENTION_DAYS,
+    DECLINED_TEXT_MAX,
+    RATE_LIMIT_MESSAGES,
+    MemoryState,
+    Rate,
+    user_key,
+)
 from tests.redis_server import RedisServer, redis_server_path
 
 SECRET = b"test-secret-0123456789"

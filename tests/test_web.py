@@ -9,8 +9,16 @@ import pytest
 from adapters.web import MAX_BODY_BYTES
 from bot.content import load_content
 from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, make_update
-from tests.webtools import (SLACK_SECRET, SLACK_TOKEN, eventually, request, serving,
-                            slack_command, slack_headers, web_app)
+from tests.webtools import (
+    SLACK_SECRET,
+    SLACK_TOKEN,
+    eventually,
+    request,
+    serving,
+    slack_command,
+    slack_headers,
+    web_app,
+)
 
 TG_HEADERS = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET,
               "Content-Type": "application/json"}
@@ -45,7 +53,7 @@ async def test_telegram_webhook_refuses_a_wrong_or_missing_secret(server, telegr
 
 async def test_signed_slack_command_acks_and_answers(server, slack_api):
     body = slack_command("office", slack_api.response_url("web"))
-    status, text = await request("POST", f"{server}/slack/events", body, slack_headers(body))
+    status, _text = await request("POST", f"{server}/slack/events", body, slack_headers(body))
     assert status == 200
     [answer] = await slack_api.wait_for("response/web")
     assert "Almaty" in json.dumps(answer, ensure_ascii=False)

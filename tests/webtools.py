@@ -67,9 +67,9 @@ async def serving(app):
 async def request(method: str, url: str, body: bytes | str | None = None,
                   headers: dict | None = None) -> tuple[int, str]:
     """One HTTP request; (status, body text)."""
-    async with aiohttp.ClientSession() as session:
-        async with session.request(method, url, data=body, headers=headers or {}) as response:
-            return response.status, await response.text()
+    async with aiohttp.ClientSession() as session, \
+            session.request(method, url, data=body, headers=headers or {}) as response:
+        return response.status, await response.text()
 
 
 def slack_command(text: str, response_url: str, user: str = "U0AIGERIM",
@@ -128,7 +128,7 @@ class ServerProcess:
                                      cwd=cwd, env=full_env, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True)
 
-    async def ready(self, timeout: float = 15.0) -> "ServerProcess":
+    async def ready(self, timeout: float = 15.0) -> ServerProcess:
         """Wait until /healthz answers."""
         async def up():
             if self.proc.poll() is not None:

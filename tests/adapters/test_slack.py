@@ -12,8 +12,15 @@ from urllib.parse import urlencode
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
-from adapters.slack import (Outbox, SlackConfig, SlackConfigError, build_app,
-                            from_slack_text, handle_http, run_socket_mode)
+from adapters.slack import (
+    Outbox,
+    SlackConfig,
+    SlackConfigError,
+    build_app,
+    from_slack_text,
+    handle_http,
+    run_socket_mode,
+)
 from adapters.slack_manifest import slash_commands
 from adapters.slack_render import BUTTON_VALUE_MAX, render_blocks
 from bot.limits import SLACK_BLOCKS_MAX, SLACK_SECTION_MAX

@@ -8,8 +8,12 @@ from pathlib import Path
 import yaml
 
 from adapters.slack import build_manifest as reexported
-from adapters.slack_manifest import (SLACK_BUILT_IN, SLASH_COMMANDS_MAX, build_manifest,
-                                     slash_commands)
+from adapters.slack_manifest import (
+    SLACK_BUILT_IN,
+    SLASH_COMMANDS_MAX,
+    build_manifest,
+    slash_commands,
+)
 
 URL = "https://bot.example.org"
 ROOT = Path(__file__).resolve().parents[2]

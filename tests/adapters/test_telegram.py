@@ -13,8 +13,14 @@ import pytest
 from telegram import Update
 from telegram.error import InvalidToken
 
-from adapters.telegram import (TelegramConfig, build_application, process_webhook,
-                               publish_commands, running, to_message)
+from adapters.telegram import (
+    TelegramConfig,
+    build_application,
+    process_webhook,
+    publish_commands,
+    running,
+    to_message,
+)
 from adapters.telegram_render import render
 from bot.message import Block, Choice, Message, Reply, Span
 from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, make_update
@@ -315,7 +321,7 @@ def test_a_menu_of_more_topics_than_telegram_takes_keeps_the_first_and_the_langu
 
 
 # -- the process ---------------------------------------------------------------------------
-async def test_python_m_bot_poll(telegram_api):
+async def test_python_m_bot_poll(telegram_api, tmp_path):
     """`python -m bot poll` answers commands, free text and taps, then stops on SIGTERM."""
     for update in (make_update("private_command"),
                    make_update("private_command", text="/history"),
@@ -325,7 +331,7 @@ async def test_python_m_bot_poll(telegram_api):
                    make_update("callback_query", data="t:head:en")):
         telegram_api.queue_update(update)
     env = {"PATH": os.environ.get("PATH", ""), "TELEGRAM_TOKEN": TOKEN, "LOG_LEVEL": "DEBUG",
-           "TELEGRAM_API_URL": telegram_api.base_url}
+           "TELEGRAM_API_URL": telegram_api.base_url, "STATE_PATH": str(tmp_path / "s.sqlite3")}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "poll", cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)

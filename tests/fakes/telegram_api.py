@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
@@ -139,10 +140,8 @@ class FakeBotAPI:
     async def _get_updates(self, params: dict) -> list[dict]:
         if not self._updates and params.get("timeout"):
             self._news.clear()
-            try:
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._news.wait(), min(params["timeout"], LONG_POLL_CAP))
-            except asyncio.TimeoutError:
-                pass
         updates, self._updates = self._updates, []
         return updates
 
