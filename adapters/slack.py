@@ -118,7 +118,7 @@ def build_app(service: Service, config: SlackConfig, outbox: Outbox | None = Non
         reply = await service.handle(command_message(command))
         if reply is not None:  # None: over the rate limit, already told once
             await _respond(outbox, respond, response_type="ephemeral",
-                           **render_blocks(reply, shareable=True))
+                           **render_blocks(reply, share_label=share_label(service, reply)))
 
     @app.event("app_mention")
     @later
@@ -156,7 +156,7 @@ def build_app(service: Service, config: SlackConfig, outbox: Outbox | None = Non
     async def on_choice(body, action, respond, client):
         reply = await _choice_reply(service, body, action)
         if reply is not None:
-            await _answer_tap(outbox, body, reply, respond, client)
+            await _answer_tap(outbox, body, reply, respond, client, share_label(service, reply))
 
     @app.action(SHARE_ACTION)
     @later
@@ -226,12 +226,18 @@ async def _choice_reply(service: Service, body: Mapping, action: Mapping) -> Rep
                                         preferred_lang=lang if kind == "topic" else None))
 
 
-async def _answer_tap(outbox: Outbox, body: Mapping, reply: Reply, respond, client) -> None:
+def share_label(service: Service, reply: Reply) -> str:
+    """The Share button's label in the reply's language, from the content being served."""
+    return service.bot.content.message("share_label", reply.lang)
+
+
+async def _answer_tap(outbox: Outbox, body: Mapping, reply: Reply, respond, client,
+                      label: str) -> None:
     """Answer where the button was: privately under a slash answer, else in its conversation."""
     container = body.get("container") or {}
     if container.get("type") == "message" and container.get("is_ephemeral"):
         await _respond(outbox, respond, response_type="ephemeral", replace_original=False,
-                       **render_blocks(reply, shareable=True))
+                       **render_blocks(reply, share_label=label))
     elif container.get("type") == "message":
         channel = container["channel_id"]
         thread_ts = (body.get("message") or {}).get("thread_ts")

@@ -21,8 +21,6 @@ BUTTONS_PER_ACTIONS = 25  # elements in one actions block
 FALLBACK_TEXT_MAX = 3000  # the notification text: the blocks carry the whole answer
 EMPTY_FALLBACK = "…"  # Slack wants some notification text even for a reply with none
 SHARE_ACTION = "share"
-# Button labels the content does not (yet) provide, in each content language.
-SHARE_LABELS = {"en": "Share in channel", "ru": "Поделиться в канале", "kk": "Арнада бөлісу"}
 _TOKEN = re.compile(r"<[^>]*>|&[a-z]+;|\s+|[^\s<&]+|[<&]")  # a split never cuts one of these
 
 
@@ -31,13 +29,13 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render_blocks(reply: Reply, *, shareable: bool = False) -> dict:
+def render_blocks(reply: Reply, *, share_label: str | None = None) -> dict:
     """A message payload: `text` (the notification fallback) and at most 50 `blocks`."""
     top = [_context(reply.note)] if reply.note and reply.note.strip() else []
     if reply.title and reply.title.strip():
         top.append(_header(reply.title))
     footer = [_context(reply.footer)] if reply.footer and reply.footer.strip() else []
-    share = _share_button(reply) if shareable and is_shareable(reply) else None
+    share = _share_button(reply, share_label) if share_label and is_shareable(reply) else None
     # Buttons past the limit go (the menu's last first), leaving room for one section.
     room = SLACK_BLOCKS_MAX - len(top) - len(footer) - (share is not None) - 1
     seen: set[str] = set()
@@ -115,8 +113,7 @@ def _buttons(choices: tuple[Choice, ...], lang: str, seen: set[str]) -> list[dic
             for i in range(0, len(elements), BUTTONS_PER_ACTIONS)]
 
 
-def _share_button(reply: Reply) -> dict | None:
-    label = SHARE_LABELS.get(reply.lang, SHARE_LABELS["en"])
+def _share_button(reply: Reply, label: str) -> dict | None:
     value = button_value("topic", reply.intent or "", reply.lang)
     return {"type": "actions", "elements": [_button(label, SHARE_ACTION, value)]} if value else None
 

@@ -62,12 +62,7 @@ NETWORK_RETRIES = 8
 NETWORK_BACKOFF_SECONDS = 0.25
 NETWORK_BACKOFF_MAX_SECONDS = 8.0
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
-MENU_DESCRIPTIONS = {  # the menu entries that are not topics, in each language
-    "language": {"en": "Change the language", "ru": "Сменить язык", "kk": "Тілді өзгерту"},
-    "help": {"en": "Show the menu", "ru": "Показать меню", "kk": "Мәзірді көрсету"},
-    "start": {"en": "Welcome and privacy", "ru": "Приветствие и конфиденциальность",
-              "kk": "Сәлемдесу және құпиялылық"},
-}
+MENU_COMMANDS = ("language", "help", "start")  # the menu entries that are not topics
 COMMANDS_MAX = 100
 DESCRIPTION_MAX = 256
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
@@ -275,7 +270,7 @@ def menu_commands(content: Content, lang: str) -> list[BotCommand]:
     """Each topic's command with its title in `lang`, then language, help and start."""
     entries = [(t.command, t.text(lang, content.default_language)[0].title)
                for t in content.topics]
-    entries += [(name, texts.get(lang) or texts["en"]) for name, texts in MENU_DESCRIPTIONS.items()]
+    entries += [(name, content.message(f"command_{name}", lang)) for name in MENU_COMMANDS]
     return [BotCommand(name, description[:DESCRIPTION_MAX]) for name, description in entries
             if _COMMAND_NAME.fullmatch(name)][:COMMANDS_MAX]
 

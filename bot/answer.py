@@ -15,13 +15,6 @@ from bot.understand import Candidate, Index, Match
 
 SUGGEST_MIN_SCORE = 0.25  # below the threshold but worth offering as "did you mean"
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]+)(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.S)
-# Names people type to switch language, beside each language's own name in content.
-_LANGUAGE_WORDS = {
-    "en": {"english", "eng", "en", "английский", "по английски", "ағылшынша", "ағылшын тілі"},
-    "ru": {"russian", "ru", "rus", "русский", "по русски", "рус", "орысша", "орыс тілі"},
-    "kk": {"kazakh", "kazak", "kk", "kaz", "қазақша", "қазақ тілі", "казахский", "по казахски",
-           "қазақ"},
-}
 # Commands the core answers itself; topic commands come from the content.
 META_COMMANDS = ("start", "help", "menu", "topics", "privacy", "language", "lang")
 META_REPLIES = {"greeting": "greeting", "thanks": "thanks", "about_bot": "about_bot",
@@ -38,8 +31,8 @@ class Bot:
         for topic in content.topics:
             for word in (topic.command, *topic.aliases):
                 self.commands[word] = topic
-        self.language_words = {normalize(w): lang for lang, words in _LANGUAGE_WORDS.items()
-                               for w in words if lang in content.languages}
+        self.language_words = {normalize(w): lang for lang, words in content.language_words.items()
+                               for w in (lang, *words) if lang in content.languages}
         for lang, name in content.languages.items():
             self.language_words[normalize(name)] = lang
         # Replies that depend only on content are built once, not per message.

@@ -45,6 +45,9 @@ def reply_json(reply) -> str:
 def cmd_ask(args) -> int:
     from bot.render import render_plain
     bot = load_bot(args.content)
+    if args.lang and args.lang not in bot.content.languages:
+        print(f"ask: --lang must be one of {', '.join(bot.content.languages)}", file=sys.stderr)
+        return 2
     lines = [" ".join(args.text)] if args.text else (line.rstrip("\n") for line in sys.stdin)
     try:
         for line in lines:
@@ -216,7 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--content", help="content folder (default: $CONTENT_DIR or ./content)")
     sub = parser.add_subparsers(dest="command")
     p = sub.add_parser("ask", help="answer one message, or one per stdin line")
-    p.add_argument("--lang", choices=["en", "ru", "kk"], help="the user's chosen language")
+    p.add_argument("--lang", help="the user's chosen language: a code from content/messages.yaml")
     p.add_argument("--json", action="store_true", help="one JSON object per answer")
     p.add_argument("text", nargs="*")
     p.set_defaults(func=cmd_ask)

@@ -97,6 +97,7 @@ class Content:
     threshold: float
     messages: Mapping[str, Mapping[str, object]]  # key -> lang -> text (or list for months)
     intents: Mapping[str, Mapping[str, tuple[str, ...]]]  # meta intent -> lang -> phrases
+    language_words: Mapping[str, tuple[str, ...]]  # lang -> other names people type for it
     protection: Protection
     version: str
     loaded_at: float
@@ -253,6 +254,8 @@ def _build(messages_doc: Document, protection_doc: Document, topic_docs: list[Do
         threshold=float(m["settings"]["threshold"]),
         messages=MappingProxyType({k: MappingProxyType(dict(v)) for k, v in m["messages"].items()}),
         intents=MappingProxyType(intents),
+        language_words=MappingProxyType({lang: tuple(map(str, words)) for lang, words
+                                         in (m.get("language_words") or {}).items()}),
         protection=_build_protection(protection_doc.data, languages),
         version=version, loaded_at=time.time(), warnings=tuple(warnings),
     )

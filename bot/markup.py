@@ -61,12 +61,6 @@ def is_web_url(url: str) -> bool:
     return bool(_WEB_URL.fullmatch(url))
 
 
-def plain_blocks(text: str) -> tuple[Block, ...]:
-    """Blocks holding `text` as it is, with no markup read from it (for user-facing notes)."""
-    return tuple(Block(spans=(Span(text=p.strip()),)) for p in re.split(r"\n\s*\n", text.strip())
-                 if p.strip())
-
-
 def plain_text(blocks: tuple[Block, ...]) -> str:
     """Blocks as plain text: bullets with '•', links as 'label (url)'."""
     out: list[str] = []

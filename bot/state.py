@@ -61,8 +61,11 @@ class State(Protocol):
         """Release connections."""
 
 
+MEMORY_KEYS_MAX = 10_000  # de-duplication keys one process keeps, oldest dropped first
+
+
 class MemoryState:
-    """State kept in this process only: for the console, polling, and tests."""
+    """State kept in this process only: for tests, and for the Redis store's outages."""
 
     def __init__(self, secret: bytes | None = None):
         self._secret = secret or os.urandom(32)
@@ -82,11 +85,15 @@ class MemoryState:
 
     async def first_time(self, key: str, ttl: int = DEDUP_TTL_SECONDS) -> bool:
         now = time.monotonic()
-        if len(self._seen) > 10_000:  # keep memory bounded: drop expired keys
-            self._seen = {k: t for k, t in self._seen.items() if t > now}
-        expires = self._seen.get(key)
+        expires = self._seen.pop(key, None)
         if expires is not None and expires > now:
+            self._seen[key] = expires
             return False
+        # Keys are kept in the order they expire (one TTL for all): drop the expired ones
+        # from the front, and the oldest past the cap, so no call scans them all.
+        while self._seen and (len(self._seen) >= MEMORY_KEYS_MAX
+                              or next(iter(self._seen.values())) <= now):
+            del self._seen[next(iter(self._seen))]
         self._seen[key] = now + ttl
         return True
 

@@ -137,11 +137,6 @@ _IRREGULAR_VERBS = {
 }
 
 
-def features(text: str) -> list[str]:
-    """Features of the words of `text`, in order (single letters dropped)."""
-    return features_of(tokens(text))
-
-
 def features_of(words: list[str]) -> list[str]:
     """Features of already tokenised words (single letters dropped)."""
     return [feature(t) for t in words if len(t) > 1 or t.isdigit()]

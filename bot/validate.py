@@ -14,12 +14,13 @@ from bot.yamlsrc import Document, Problem
 
 TOPIC_KEYS = ("id", "command", "aliases", "related", "source", "as_of")
 TOPIC_LANG_KEYS = ("title", "examples", "keywords", "answer")
-MESSAGES_TOP_KEYS = ("settings", "languages", "messages", "intents")
+MESSAGES_TOP_KEYS = ("settings", "languages", "messages", "intents", "language_words")
 SETTINGS_KEYS = ("threshold", "default_language")
 MESSAGE_KEYS = (
     "welcome", "privacy", "help", "menu", "fallback", "unknown_command", "greeting", "thanks",
     "about_bot", "language_prompt", "language_set", "translation_missing", "as_of",
-    "source", "date_format", "slow_down", "months",
+    "source", "date_format", "slow_down", "months", "share_label", "command_language",
+    "command_help", "command_start",
 )
 INTENT_KEYS = ("greeting", "thanks", "about_bot", "help")
 # Meta commands the bot handles itself; no topic may take them.
@@ -137,6 +138,9 @@ def _check_messages(doc: Document, out: list[Problem]) -> tuple[list[str], str]:
         r.unknown_keys(intents, INTENT_KEYS, ("intents",))
         for key, by_lang in intents.items():
             _check_by_language(r, by_lang, ("intents", key), languages, default, list_of=0)
+    if data.get("language_words") is not None:
+        _check_by_language(r, data["language_words"], ("language_words",), languages, default,
+                           list_of=0)
     return languages, default
 
 

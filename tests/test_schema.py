@@ -116,6 +116,7 @@ def test_messages_schema_mirrors_validator():
     assert list(props["languages"]["properties"]) == list(LANGUAGES)
     for name in ("settings", "languages", "messages", "intents"):
         assert props[name]["additionalProperties"] is False, name
+    assert props["language_words"]["$ref"] == "#/$defs/phrases"
 
 
 def test_protection_schema_mirrors_validator():

@@ -323,3 +323,13 @@ async def test_fallback_answers_through_a_redis_outage_and_resumes(tmp_path, cap
     finally:
         await state.close()
         server.stop()
+
+
+async def test_memory_state_keeps_a_bounded_number_of_keys_newest_first():
+    from bot.state import MEMORY_KEYS_MAX
+    store = MemoryState(secret=b"m" * 32)
+    for n in range(MEMORY_KEYS_MAX + 50):
+        assert await store.first_time(f"update:{n}")
+    assert not await store.first_time(f"update:{MEMORY_KEYS_MAX + 49}"), "the newest is kept"
+    assert not await store.first_time(f"update:{MEMORY_KEYS_MAX - 1}")
+    assert await store.first_time("update:0"), "the oldest made room"

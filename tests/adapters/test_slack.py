@@ -375,7 +375,7 @@ def test_a_long_answer_is_split_escaped_and_bounded():
                                                  for _ in range(200)),
                   lang="en", kind="answer", intent="office", title="T" * 200,
                   footer="Source: <¶3> · As of 25 March 2016")
-    payload = render_blocks(reply, shareable=True)
+    payload = render_blocks(reply, share_label="Share in channel")
     blocks = payload["blocks"]
     assert len(blocks) <= SLACK_BLOCKS_MAX
     assert len(blocks[0]["text"]["text"]) <= 150
