@@ -48,7 +48,10 @@ class ContentWatcher:
             try:
                 await asyncio.wait_for(stop.wait(), timeout=POLL_SECONDS)
             except asyncio.TimeoutError:
-                await self.check()
+                try:
+                    await self.check()
+                except Exception:  # e.g. out of file handles: try again at the next tick
+                    log.exception("checking the content for changes failed; still watching")
 
     async def check(self) -> bool:
         """Reload if any content file changed; True when new content went live."""
@@ -67,7 +70,7 @@ class ContentWatcher:
                       self.service.bot.content.version, self.last_error)
             self._report(False)
             return False
-        except Exception as e:
+        except Exception as e:  # any failure must leave the last good content
             self.last_error = f"{type(e).__name__} while loading content"
             self.last_error_at = time.time()
             log.exception("content reload failed; still serving the last good content")
@@ -80,7 +83,7 @@ class ContentWatcher:
         if self.on_reload is not None:
             try:
                 await self.on_reload(content)
-            except Exception:
+            except Exception:  # e.g. the platform is down: answers still work
                 log.warning("content is live, but refreshing platform menus failed",
                             exc_info=True)
         return True

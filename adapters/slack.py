@@ -278,7 +278,7 @@ async def handle_http(app: AsyncApp, body: bytes,
     try:
         request = AsyncBoltRequest(body=body.decode("utf-8", errors="replace"),
                                    headers={k.lower(): v for k, v in headers.items()})
-    except Exception:
+    except Exception:  # Bolt parses and reads the body here, before the signature
         return bad_request  # is checked: neither JSON nor a form, nested too deep, odd types
     if not _is_slack_envelope(request.body):
         return bad_request

@@ -1,6 +1,7 @@
 """YAML reading that remembers where each value stands, for error reports."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -68,15 +69,26 @@ class YamlError(Exception):
 
 
 def read_yaml(path: Path, display: str | None = None) -> Document:
-    """Parse one YAML file; raise YamlError with the position of a syntax error."""
+    """Parse one YAML file; raise YamlError with the position of a syntax error, an anchor or
+    alias, or a value that cannot be read (an impossible date)."""
     name = display or str(path)
+    if path.exists() and not path.is_file():  # a FIFO or a device would block the reader
+        raise YamlError(Problem(Where(name, 1, 1), "not a regular file",
+                                "content files are plain text files"))
+    if path.exists() and path.stat().st_size > FILE_MAX_BYTES:
+        raise YamlError(Problem(Where(name, 1, 1), f"file is over {FILE_MAX_BYTES // 1024} KB",
+                                "split it: one topic per file"))
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
         raise YamlError(Problem(Where(name, 1, 1), f"file is not UTF-8 ({e.reason})",
                                 "save the file as UTF-8")) from None
     try:
+        _refuse_aliases(text, name)
         return _document(text, name)
+    except _Unreadable as e:
+        raise YamlError(Problem(Where(name, e.mark.line + 1, e.mark.column + 1),
+                                f"'{e.value}' cannot be read: {e.reason}", e.hint)) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -88,6 +100,41 @@ def read_yaml(path: Path, display: str | None = None) -> Document:
                                 _syntax_hint(problem))) from None
     except yaml.YAMLError as e:
         raise YamlError(Problem(Where(name, 1, 1), f"YAML error: {e}")) from None
+
+
+FILE_MAX_BYTES = 512 * 1024  # the largest content file today is about 90 KB
+# Where an anchor (&name) or alias (*name) may start; "**bold**" markup never matches.
+_MAYBE_ALIAS = re.compile(r"(?:^|[\s:\[{,-])[&*][^\s*]")
+
+
+def _refuse_aliases(text: str, name: str) -> None:
+    """Refuse anchors and aliases: the content needs none, and a few hundred bytes of them
+    expand into gigabytes (a "billion laughs")."""
+    if not _MAYBE_ALIAS.search(text):
+        return
+    for token in yaml.scan(text, Loader=_Loader):
+        if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+            mark = token.start_mark
+            raise YamlError(Problem(Where(name, mark.line + 1, mark.column + 1),
+                                    "anchors and aliases (& and *) are not allowed",
+                                    "write the value out in full; quote a text that starts "
+                                    "with & or *"))
+
+
+class _Unreadable(Exception):
+    """A scalar YAML cannot turn into a value, such as the date 2016-02-30."""
+
+    def __init__(self, node: yaml.Node, reason: str):
+        self.mark, self.value, self.reason = node.start_mark, node.value, reason
+        self.hint = ("write a real date as YYYY-MM-DD, e.g. 2016-03-25"
+                     if node.tag.endswith(":timestamp") else "quote it to keep it as text")
+
+
+def _construct(node: yaml.Node, loader: Any) -> Any:
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, yaml.constructor.ConstructorError) as e:
+        raise _Unreadable(node, str(e)) from None
 
 
 def _document(text: str, name: str) -> Document:
@@ -158,7 +205,7 @@ def _values(node: yaml.Node, loader) -> Any:
         return [_values(item, loader) for item in node.value]
     if node.tag == _STR_TAG:
         return node.value  # the common case, without the constructor's overhead
-    return loader.construct_object(node, deep=True)
+    return _construct(node, loader)
 
 
 def _with_positions(text: str, name: str) -> tuple[Any, dict[Path_, Where], list]:
@@ -189,7 +236,7 @@ def _build(node: yaml.Node, path: Path_, name: str, out: dict, dups: list, loade
                 for i, item in enumerate(node.value)]
     if node.tag == _STR_TAG:
         return node.value
-    return loader.construct_object(node, deep=True)
+    return _construct(node, loader)
 
 
 def _syntax_hint(problem: str) -> str:

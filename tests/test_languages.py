@@ -24,7 +24,7 @@ def _with_uzbek(tmp_path: Path) -> Bot:
     data["languages"]["uz"] = "Oʻzbekcha"
     for key, texts in data["messages"].items():
         english = texts["en"]
-        texts["uz"] = english if key == "months" else f"[uz] {english}"
+        texts["uz"] = list(english) if key == "months" else f"[uz] {english}"
     data["language_words"]["uz"] = ["uzbek", "ozbekcha"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return Bot(load_content(root))

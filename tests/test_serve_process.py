@@ -57,7 +57,7 @@ async def test_serve_answers_a_webhook_and_drains_a_burst_on_sigterm(telegram_ap
             try:
                 status, _ = await request("POST", f"{server.url}/telegram", json.dumps(update),
                                           TG_HEADERS)
-            except Exception:
+            except Exception:  # refused once shutdown began: not accepted
                 return None
             accepted_so_far += status == 200
             return status

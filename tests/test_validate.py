@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -686,3 +687,42 @@ def test_missing_protection_file_is_an_error(cdir):
     assert p.message == "file missing" and rel(p, cdir) == "protection.yaml"
     with pytest.raises(ContentError):
         load_content(cdir)
+
+
+# -- files that cannot be read, or must not be -------------------------------------------
+
+def test_an_impossible_date_is_one_error_with_its_line(cdir):
+    edit(cdir, ALPHA, "as_of: 2016-03-25", "as_of: 2016-02-30")
+    [p] = errors(check(cdir))
+    assert rel(p, cdir) == ALPHA and p.where.line == line_of(cdir, ALPHA, "as_of:")
+    assert "'2016-02-30' cannot be read" in p.message and "YYYY-MM-DD" in p.hint
+    for command in (["validate", str(cdir)], ["--content", str(cdir), "ask", "/alpha"]):
+        out = subprocess.run([sys.executable, "-m", "bot", *command], cwd=PROJECT_ROOT,
+                             capture_output=True, text=True, timeout=60)
+        assert out.returncode == 2 and "Traceback" not in out.stdout + out.stderr
+        assert f"{ALPHA}:{p.where.line}:" in out.stdout + out.stderr
+
+
+def test_an_alias_bomb_is_refused_at_once_with_its_line(cdir):
+    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]" for n in range(1, 9)]
+    (cdir / "topics" / "bomb.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    started = time.perf_counter()
+    problems = [p for p in errors(check(cdir)) if "bomb.yaml" in p.where.file]
+    assert time.perf_counter() - started < 2
+    assert [(p.where.line, p.where.column) for p in problems] == [(1, 5)]
+    assert "anchors and aliases" in problems[0].message
+
+
+def test_bold_markup_and_ampersands_are_not_taken_for_aliases(cdir):
+    edit(cdir, ALPHA, "open on **weekdays**.", "open on **weekdays** & *most* holidays.")
+    assert errors(check(cdir)) == []
+
+
+def test_a_fifo_or_an_oversized_file_is_refused_not_read(cdir):
+    os.mkfifo(cdir / "topics" / "pipe.yaml")
+    big = cdir / "topics" / "big.yaml"
+    big.write_text("id: big\n" + "# padding\n" * 60_000, encoding="utf-8")
+    problems = {Path(p.where.file).name: p.message for p in errors(check(cdir))}
+    assert problems["pipe.yaml"] == "not a regular file"
+    assert problems["big.yaml"].startswith("file is over")
