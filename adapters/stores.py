@@ -21,6 +21,9 @@ def open_state(environ: Mapping[str, str]) -> State:
     secret = state_secret(environ)
     redis_url = environ.get("REDIS_URL", "").strip()
     if redis_url:
+        if secret is None:
+            raise ValueError(f"STATE_SECRET must be set with REDIS_URL (at least {SECRET_MIN_CHARS} "
+                             "characters): the key that hashes user ids is not kept in Redis")
         return _open_redis(redis_url, secret)
     from adapters.state_sqlite import SqliteState
 
@@ -30,7 +33,7 @@ def open_state(environ: Mapping[str, str]) -> State:
 
 
 def state_secret(environ: Mapping[str, str]) -> bytes | None:
-    """STATE_SECRET as bytes, or None to use the one generated and kept in the store."""
+    """STATE_SECRET as bytes, or None: SQLite then generates one in its own key file."""
     secret = environ.get("STATE_SECRET", "").strip()
     if not secret:
         return None
@@ -40,7 +43,7 @@ def state_secret(environ: Mapping[str, str]) -> bytes | None:
     return secret.encode()
 
 
-def _open_redis(url: str, secret: bytes | None) -> State:
+def _open_redis(url: str, secret: bytes) -> State:
     """Redis behind a fallback to process memory; never echoes the URL (it may hold a password)."""
     from adapters.state_fallback import FallbackState
     from adapters.state_redis import RedisState

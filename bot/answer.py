@@ -10,6 +10,7 @@ from bot.content import Content, Topic
 from bot.danger import Danger, referral_wins
 from bot.markup import parse_markup
 from bot.message import Block, Choice, Message, Reply, Span
+from bot.state import retention_facts
 from bot.text import normalize
 from bot.understand import Candidate, Index, Match
 
@@ -17,6 +18,7 @@ SUGGEST_MIN_SCORE = 0.25  # below the threshold but worth offering as "did you m
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]+)(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.S)
 # Commands the core answers itself; topic commands come from the content.
 META_COMMANDS = ("start", "help", "menu", "topics", "privacy", "language", "lang")
+FACT_MESSAGES = ("privacy", "about_bot")  # written with what the stores keep, for how long
 META_REPLIES = {"greeting": "greeting", "thanks": "thanks", "about_bot": "about_bot",
                 "help": "help"}
 
@@ -55,10 +57,10 @@ class Bot:
             if word in self.commands or word in META_COMMANDS:
                 return self._command(word, rest.strip(), message)
             if not text:
-                return self._help(self._fixed_language(message), "help")
+                return self._help(self._fixed_language(message), "help", message.platform)
         lang = self.language_for(text, message)
         if not text:
-            return self._help(lang, "help")
+            return self._help(lang, "help", message.platform)
         switch = self.language_words.get(normalize(text))
         if switch:
             return self._language_set(switch)
@@ -69,7 +71,7 @@ class Bot:
         if best is None or best.score < self.content.threshold:
             return self._decline(lang, match)
         if best.intent in META_REPLIES:
-            return self._meta(best.intent, lang, best.score)
+            return self._meta(best.intent, lang, best.score, message.platform)
         topic = self.content.topic(best.intent)
         if topic is None:  # an intent that is neither the bot's own nor a topic: not answered
             return self._decline(lang, match)
@@ -114,9 +116,9 @@ class Bot:
             topic = self.commands.get(args.lower()) or self.content.topic(args.lower())
             if topic:
                 return self.topic_reply(topic, lang, 1.0)
-            return self._help(lang, "start")
+            return self._help(lang, "start", message.platform)
         if word in ("help", "menu", "topics"):
-            return self._help(lang, "help")
+            return self._help(lang, "help", message.platform)
         if word == "privacy":
             return self._message_reply("privacy", lang, kind="meta", intent="privacy")
         if word in ("language", "lang"):
@@ -125,7 +127,8 @@ class Bot:
         topic = self.commands.get(word)
         if topic:
             return self.topic_reply(topic, lang, 1.0)
-        return replace(self._help(lang, None), blocks=self._blocks("unknown_command", lang))
+        return replace(self._help(lang, None, message.platform),
+                       blocks=self._blocks("unknown_command", lang))
 
     # -- replies -----------------------------------------------------------------------
     def topic_reply(self, topic: Topic, lang: str, score: float) -> Reply:
@@ -173,24 +176,30 @@ class Bot:
         return self._menus[lang]
 
     def _blocks(self, key: str, lang: str) -> tuple[Block, ...]:
-        return parse_markup(self.content.message(key, lang))
+        text = self.content.message(key, lang)
+        if key in FACT_MESSAGES:
+            text = text.format(**retention_facts())
+        return parse_markup(text)
 
     def _message_reply(self, key: str, lang: str, *, kind: str, intent: str | None,
                        score: float = 1.0, with_menu: bool = False) -> Reply:
         return Reply(blocks=self._blocks(key, lang), lang=lang, kind=kind, intent=intent,
                      score=score, menu=self.menu(lang) if with_menu else ())
 
-    def _help(self, lang: str, intent: str | None) -> Reply:
-        blocks = self._blocks("help", lang)
+    def _help(self, lang: str, intent: str | None, platform: str) -> Reply:
+        """The help and topic menu; a platform whose commands differ has its own help text
+        in content (help_slack: "/unhcr language ru")."""
+        own = f"help_{platform}"
+        blocks = self._blocks(own if own in self.content.messages else "help", lang)
         if intent == "start":
             blocks = self._blocks("welcome", lang) + self._blocks("privacy", lang) + blocks
         blocks += (Block(spans=(Span(text=self.content.message("menu", lang), bold=True),)),)
         return Reply(blocks=blocks, lang=lang, kind="help", intent=intent, score=1.0,
                      menu=self.menu(lang))
 
-    def _meta(self, intent: str, lang: str, score: float) -> Reply:
+    def _meta(self, intent: str, lang: str, score: float, platform: str) -> Reply:
         if intent == "help":
-            return replace(self._help(lang, "help"), score=score)
+            return replace(self._help(lang, "help", platform), score=score)
         return self._message_reply(META_REPLIES[intent], lang, kind="meta", intent=intent,
                                    score=score, with_menu=intent == "greeting")
 

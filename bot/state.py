@@ -18,6 +18,13 @@ DECLINED_TEXT_MAX = 200  # characters of a declined question kept for the report
 REPORT_MIN_USERS = 3  # a declined question is reported only once this many people asked it
 
 
+def retention_facts() -> dict[str, int]:
+    """What the stores keep for how long, for the privacy texts: they are written from
+    these numbers, so they cannot say other than what the code does."""
+    return {"language_days": LANGUAGE_RETENTION_DAYS, "declined_days": DECLINED_RETENTION_DAYS,
+            "dedup_hours": DEDUP_TTL_SECONDS // 3600}
+
+
 class Rate(Enum):
     """What to do with a user's message under the per-user rate limit."""
 

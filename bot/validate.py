@@ -17,12 +17,18 @@ TOPIC_LANG_KEYS = ("title", "examples", "keywords", "answer")
 MESSAGES_TOP_KEYS = ("settings", "languages", "messages", "intents", "language_words")
 SETTINGS_KEYS = ("threshold", "default_language")
 MESSAGE_KEYS = (
-    "welcome", "privacy", "help", "menu", "fallback", "unknown_command", "greeting", "thanks",
+    "welcome", "privacy", "help", "help_slack",
+    "menu", "fallback", "unknown_command", "greeting", "thanks",
     "about_bot", "language_prompt", "language_set", "translation_missing", "as_of",
     "source", "date_format", "slow_down", "months", "share_label", "command_language",
     "command_help", "command_start",
 )
 INTENT_KEYS = ("greeting", "thanks", "about_bot", "help")
+RETENTION_PLACEHOLDERS = ("language_days", "declined_days", "dedup_hours")
+# The {placeholders} each message may use; any other brace is a slip that would crash.
+PLACEHOLDERS = {"translation_missing": ("language",), "as_of": ("date",), "source": ("source",),
+                "date_format": ("day", "month", "year"), "privacy": RETENTION_PLACEHOLDERS,
+                "about_bot": RETENTION_PLACEHOLDERS}
 # Meta commands the bot handles itself; no topic may take them.
 RESERVED_COMMANDS = frozenset({"start", "help", "language", "lang", "menu", "topics", "privacy",
                                "unhcr", "settings"})
@@ -131,6 +137,7 @@ def _check_messages(doc: Document, out: list[Problem]) -> tuple[list[str], str]:
                 continue
             _check_by_language(r, msgs[key], ("messages", key), languages, default,
                                list_of=12 if key == "months" else None)
+            _check_placeholders(r, key, msgs[key])
     intents = data.get("intents") or {}
     if not isinstance(intents, dict):
         r.error(("intents",), "'intents' must be a mapping of intent -> language -> phrases")
@@ -142,6 +149,18 @@ def _check_messages(doc: Document, out: list[Problem]) -> tuple[list[str], str]:
         _check_by_language(r, data["language_words"], ("language_words",), languages, default,
                            list_of=0)
     return languages, default
+
+
+def _check_placeholders(r: _Report, key: str, texts: Any) -> None:
+    """Each text formats with the placeholders its message is given, and only those."""
+    allowed = PLACEHOLDERS.get(key, ())
+    for lang, text in texts.items() if isinstance(texts, dict) and key != "months" else ():
+        try:
+            str(text).format(**dict.fromkeys(allowed, ""))
+        except (KeyError, IndexError, ValueError):
+            names = ", ".join("{" + a + "}" for a in allowed) or "none"
+            r.error(("messages", key, lang), "a { } placeholder this message is not given",
+                    f"it may use: {names}; write a brace as {{{{ or }}}}")
 
 
 def _check_by_language(r: _Report, value: Any, path: tuple, languages: list[str], default: str,

@@ -6,6 +6,7 @@ from datetime import date
 from bot.answer import Bot
 from bot.cli import main
 from bot.content import load_content
+from bot.message import Message
 from tests.conftest import msg
 
 
@@ -75,3 +76,28 @@ def test_editor_adds_a_look_alike_and_the_question_is_answered(content_dir):
     after = Bot(load_content(content_dir)).answer(msg(question))
     assert before.kind == "referral"
     assert (after.kind != "referral" and after.menu) or after.kind == "answer"
+
+
+# -- what the bot says it keeps is what the stores keep --------------------------------------
+
+def test_the_privacy_notice_is_written_from_the_retention_the_stores_use(bot, monkeypatch):
+    from bot import state
+    for lang in bot.content.languages:
+        shown = " ".join(b.plain for b in bot.answer(msg("/privacy", preferred_lang=lang)).blocks)
+        for number in (state.LANGUAGE_RETENTION_DAYS, state.DECLINED_RETENTION_DAYS,
+                       state.DEDUP_TTL_SECONDS // 3600):
+            assert str(number) in shown, (lang, number)
+        assert "{" not in shown
+    monkeypatch.setattr(state, "DECLINED_RETENTION_DAYS", 14)
+    shown = " ".join(b.plain for b in bot.answer(msg("/privacy")).blocks)
+    assert "14 days" in shown and "30 days" not in shown
+
+
+def test_help_names_privacy_and_each_platforms_own_commands(bot):
+    for lang in bot.content.languages:
+        telegram = " ".join(b.plain for b in bot.answer(msg("/help", preferred_lang=lang)).blocks)
+        slack = " ".join(b.plain for b in bot.answer(
+            Message(text="help", slash_text=True, platform="slack", preferred_lang=lang)).blocks)
+        assert "/privacy" in telegram and "/language" in telegram
+        assert "/unhcr privacy" in slack and "/unhcr language" in slack
+        assert " /language" not in slack.replace("/unhcr language", "")

@@ -28,7 +28,8 @@ def telegram_env(api, tmp_path) -> dict[str, str]:
     ({"TELEGRAM_TOKEN": "123:ABC"}, "TELEGRAM_WEBHOOK_SECRET must be set"),
     ({"TELEGRAM_TOKEN": "not-a-token", "TELEGRAM_WEBHOOK_SECRET": "s"}, "TELEGRAM_TOKEN must look"),
     ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET must be set"),
-    ({"REDIS_URL": "http://user:hunter2@host"}, "REDIS_URL must"),
+    ({"REDIS_URL": "http://user:hunter2@host", "STATE_SECRET": "s" * 32}, "REDIS_URL must"),
+    ({"REDIS_URL": "redis://127.0.0.1:6379/0"}, "STATE_SECRET must be set with REDIS_URL"),
     ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
     ({"PUBLIC_URL": "ftp://x"}, "PUBLIC_URL must look like"),
 ])
@@ -121,7 +122,7 @@ async def two_servers(telegram_api, slack_api, shared_redis):
     env = {"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_API_URL": telegram_api.base_url,
            "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET, "SLACK_BOT_TOKEN": "xoxb-scale-test",
            "SLACK_SIGNING_SECRET": SLACK_SECRET, "SLACK_API_URL": slack_api.api_url,
-           "REDIS_URL": shared_redis}
+           "REDIS_URL": shared_redis, "STATE_SECRET": "s" * 32}
     a, b = ServerProcess(env, ROOT), ServerProcess(env, ROOT)
     try:
         await asyncio.gather(a.ready(), b.ready())

@@ -84,9 +84,8 @@ class SqliteBackend:
         return repr(rows) + "".join(files)
 
     async def stored_secret(self) -> bytes | None:
-        with closing(sqlite3.connect(self.path, isolation_level=None)) as db:
-            row = db.execute("SELECT value FROM meta WHERE key = 'secret'").fetchone()
-        return row[0].encode() if row else None
+        key = self.path.with_name(self.path.name + ".key")
+        return key.read_text().strip().encode() if key.exists() else None
 
     async def close(self) -> None:
         for store in self.stores:
@@ -214,7 +213,7 @@ async def test_two_store_objects_on_one_store_act_as_one_bot(backend):
     assert await second.rate("telegram", USER) is Rate.NOTICE
 
 
-@shared_backends
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # Redis requires STATE_SECRET
 async def test_without_a_configured_secret_one_is_generated_and_shared(backend):
     first, second = backend.open(secret=None), backend.open(secret=None)
     await first.set_language("telegram", USER, "kk")
@@ -271,16 +270,49 @@ async def test_open_state_uses_state_path_and_state_secret(tmp_path):
 
 
 def test_open_state_with_redis_url_is_redis_behind_a_fallback():
-    store = open_state({"REDIS_URL": "redis://127.0.0.1:6379/0"})
+    store = open_state({"REDIS_URL": "redis://127.0.0.1:6379/0", "STATE_SECRET": SECRET.decode()})
     assert isinstance(store, FallbackState) and isinstance(store.primary, RedisState)
     asyncio.run(store.close())
+
+
+def test_redis_needs_a_state_secret_the_key_never_sits_beside_the_hashes():
+    with pytest.raises(ValueError, match="STATE_SECRET must be set with REDIS_URL"):
+        open_state({"REDIS_URL": "redis://127.0.0.1:6379/0"})
+
+
+async def test_sqlite_keeps_its_key_in_its_own_private_file(tmp_path):
+    path = tmp_path / "bot.sqlite3"
+    store = open_state({"STATE_PATH": str(path)})
+    await store.set_language("telegram", USER, "kk")
+    await store.close()
+    key = (tmp_path / "bot.sqlite3.key").read_text().strip().encode()
+    assert len(key) == 64 and (tmp_path / "bot.sqlite3.key").stat().st_mode & 0o777 == 0o600
+    assert path.stat().st_mode & 0o777 == 0o600
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT * FROM meta").fetchall() == [], "no key in the database"
+        assert db.execute("SELECT user FROM language").fetchall() == [
+            (user_key(key, "telegram", USER),)]
+    again = open_state({"STATE_PATH": str(path)})  # a restart uses the same key
+    assert await again.get_language("telegram", USER) == "kk"
+    await again.close()
+
+
+async def test_a_key_kept_in_an_older_database_moves_to_the_key_file(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("INSERT INTO meta VALUES ('secret', ?)", ("ab" * 32,))
+        db.commit()
+    store = open_state({"STATE_PATH": str(path)})
+    await store.close()
+    assert (tmp_path / "old.sqlite3.key").read_text() == "ab" * 32
 
 
 @pytest.mark.parametrize("url", ["http://user:hunter2@host:6379", "hunter2@host:6379",
                                  "redis://:hunter2@host:notaport"])
 def test_a_malformed_redis_url_is_refused_without_echoing_it(url):
     with pytest.raises(ValueError, match="REDIS_URL must look like redis://") as refused:
-        open_state({"REDIS_URL": url})
+        open_state({"REDIS_URL": url, "STATE_SECRET": SECRET.decode()})
     assert "hunter2" not in str(refused.value) and refused.value.__cause__ is None
 
 

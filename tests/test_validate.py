@@ -726,3 +726,9 @@ def test_a_fifo_or_an_oversized_file_is_refused_not_read(cdir):
     problems = {Path(p.where.file).name: p.message for p in errors(check(cdir))}
     assert problems["pipe.yaml"] == "not a regular file"
     assert problems["big.yaml"].startswith("file is over")
+
+
+def test_a_placeholder_a_message_is_not_given_is_an_error(cdir):
+    edit(cdir, MESSAGES, 'kk: "Бір минут күтіп, қайта сұраңыз."', 'kk: "Бір {minutes} минут күтіп."')
+    [p] = errors(check(cdir))
+    assert "placeholder" in p.message and p.where.line == line_of(cdir, MESSAGES, "{minutes}")

@@ -133,7 +133,7 @@ def buttons(message: dict) -> dict[str, dict]:
 async def test_unhcr_alone_shows_help_and_every_topic(app, slack_api, content):
     answer = await slash(app, slack_api, "")
     assert answer["response_type"] == "ephemeral"
-    assert "Type your question" in texts(answer)
+    assert "Type /unhcr and your question" in texts(answer) and "/unhcr privacy" in texts(answer)
     topic_buttons = {k for k in buttons(answer) if k.startswith("topic:")}
     assert topic_buttons == {f"topic:{t.id}" for t in content.topics}
 
