@@ -37,6 +37,7 @@ class Bot:
                                for w in (lang, *words) if lang in content.languages}
         for lang, name in content.languages.items():
             self.language_words[normalize(name)] = lang
+        self._now_words = {normalize(w) for words in content.now_words.values() for w in words}
         # Replies that depend only on content are built once, not per message.
         self._menus = {lang: self._topic_choices([t.id for t in content.topics], lang)
                        for lang in content.languages}
@@ -75,7 +76,16 @@ class Bot:
         topic = self.content.topic(best.intent)
         if topic is None:  # an intent that is neither the bot's own nor a topic: not answered
             return self._decline(lang, match)
-        return self.topic_reply(topic, lang, best.score)
+        reply = self.topic_reply(topic, lang, best.score)
+        if topic.can_change and self._asks_about_now(text):
+            dated = self.content.message("may_have_changed", lang)
+            reply = replace(reply, note=f"{reply.note} {dated}" if reply.note else dated)
+        return reply
+
+    def _asks_about_now(self, text: str) -> bool:
+        """Whether a question asks about today ("who is the current ...", "кто сейчас ...")."""
+        padded = f" {normalize(text)} "
+        return any(f" {words} " in padded for words in self._now_words)
 
     def understand(self, text: str) -> Match:
         """The index's reading of `text` (for `explain`)."""
@@ -160,7 +170,7 @@ class Bot:
         months: Any = self.content.messages["months"]
         names = months.get(lang) or months[self.content.default_language]
         return self.content.message("date_format", lang).format(
-            day=day.day, month=names[day.month - 1], year=day.year)
+            day=day.day, month=names[day.month - 1], month_number=day.month, year=day.year)
 
     def _topic_choices(self, ids, lang: str) -> tuple[Choice, ...]:
         out = []

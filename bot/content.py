@@ -41,6 +41,7 @@ class Topic:
     as_of: date
     texts: Mapping[str, TopicText]
     file: str
+    can_change: bool = False  # the answer holds what can go stale (a post, a count, "now")
 
     def text(self, lang: str, fallback: str) -> tuple[TopicText, str]:
         """The text in `lang`, or in `fallback` when not translated; and the language used."""
@@ -98,6 +99,7 @@ class Content:
     messages: Mapping[str, Mapping[str, object]]  # key -> lang -> text (or list for months)
     intents: Mapping[str, Mapping[str, tuple[str, ...]]]  # meta intent -> lang -> phrases
     language_words: Mapping[str, tuple[str, ...]]  # lang -> other names people type for it
+    now_words: Mapping[str, tuple[str, ...]]  # lang -> words that ask about today ("current")
     protection: Protection
     version: str
     loaded_at: float
@@ -246,6 +248,7 @@ def _build(messages_doc: Document, protection_doc: Document, topic_docs: list[Do
             aliases=tuple(str(a).lower() for a in d.get("aliases") or ()),
             related=tuple(d.get("related") or ()), source=str(d["source"]),
             as_of=d["as_of"], texts=MappingProxyType(texts), file=doc.file,
+            can_change=bool(d.get("can_change", False)),
         ))
     intents = {name: MappingProxyType({lang: tuple(map(str, v)) for lang, v in by_lang.items() if v})
                for name, by_lang in (m.get("intents") or {}).items()}
@@ -256,6 +259,8 @@ def _build(messages_doc: Document, protection_doc: Document, topic_docs: list[Do
         intents=MappingProxyType(intents),
         language_words=MappingProxyType({lang: tuple(map(str, words)) for lang, words
                                          in (m.get("language_words") or {}).items()}),
+        now_words=MappingProxyType({lang: tuple(map(str, words)) for lang, words
+                                    in (m.get("now_words") or {}).items()}),
         protection=_build_protection(protection_doc.data, languages),
         version=version, loaded_at=time.time(), warnings=tuple(warnings),
     )

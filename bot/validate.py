@@ -12,22 +12,23 @@ from bot.markup import parse_markup, plain_text
 from bot.text import normalize
 from bot.yamlsrc import Document, Problem
 
-TOPIC_KEYS = ("id", "command", "aliases", "related", "source", "as_of")
+TOPIC_KEYS = ("id", "command", "aliases", "related", "source", "as_of", "can_change")
 TOPIC_LANG_KEYS = ("title", "examples", "keywords", "answer")
-MESSAGES_TOP_KEYS = ("settings", "languages", "messages", "intents", "language_words")
+MESSAGES_TOP_KEYS = ("settings", "languages", "messages", "intents", "language_words", "now_words")
 SETTINGS_KEYS = ("threshold", "default_language")
 MESSAGE_KEYS = (
     "welcome", "privacy", "help", "help_slack",
     "menu", "fallback", "unknown_command", "greeting", "thanks",
     "about_bot", "language_prompt", "language_set", "translation_missing", "as_of",
     "source", "date_format", "slow_down", "months", "share_label", "command_language",
-    "command_help", "command_start",
+    "command_help", "command_start", "may_have_changed",
 )
 INTENT_KEYS = ("greeting", "thanks", "about_bot", "help")
 RETENTION_PLACEHOLDERS = ("language_days", "declined_days", "dedup_hours")
 # The {placeholders} each message may use; any other brace is a slip that would crash.
 PLACEHOLDERS = {"translation_missing": ("language",), "as_of": ("date",), "source": ("source",),
-                "date_format": ("day", "month", "year"), "privacy": RETENTION_PLACEHOLDERS,
+                "date_format": ("day", "month", "month_number", "year"),
+                "privacy": RETENTION_PLACEHOLDERS,
                 "about_bot": RETENTION_PLACEHOLDERS}
 # Meta commands the bot handles itself; no topic may take them.
 RESERVED_COMMANDS = frozenset({"start", "help", "language", "lang", "menu", "topics", "privacy",
@@ -49,14 +50,15 @@ def validate_documents(messages: Document | None, topics: list[Document],
     out: list[Problem] = []
     if messages is not None:
         languages, default = _check_messages(messages, out)
-        footer_len = _footer_length(messages.data, languages)
+        footer_len, shows_source = _footer_length(messages.data, languages)
     else:
         # messages.yaml is unreadable (already reported): accept the language sections the
         # topics have rather than flag every one of them as an unknown key.
         languages = sorted({k for d in topics if isinstance(d.data, dict) for k, v in d.data.items()
                             if isinstance(v, dict) and re.fullmatch(r"[a-z]{2,3}", str(k))}) or ["en"]
-        default, footer_len = "en", 60
-    examples = _check_topics(topics, languages, default, footer_len, set(unreadable_ids), out)
+        default, footer_len, shows_source = "en", 60, True
+    examples = _check_topics(topics, languages, default, footer_len, shows_source,
+                             set(unreadable_ids), out)
     if protection is not None:
         topic_ids = {str(d.data.get("id")) for d in topics if isinstance(d.data, dict)}
         check_protection(protection, languages, default, topic_ids | set(unreadable_ids),
@@ -145,9 +147,9 @@ def _check_messages(doc: Document, out: list[Problem]) -> tuple[list[str], str]:
         r.unknown_keys(intents, INTENT_KEYS, ("intents",))
         for key, by_lang in intents.items():
             _check_by_language(r, by_lang, ("intents", key), languages, default, list_of=0)
-    if data.get("language_words") is not None:
-        _check_by_language(r, data["language_words"], ("language_words",), languages, default,
-                           list_of=0)
+    for key in ("language_words", "now_words"):
+        if data.get(key) is not None:
+            _check_by_language(r, data[key], (key,), languages, default, list_of=0)
     return languages, default
 
 
@@ -156,7 +158,7 @@ def _check_placeholders(r: _Report, key: str, texts: Any) -> None:
     allowed = PLACEHOLDERS.get(key, ())
     for lang, text in texts.items() if isinstance(texts, dict) and key != "months" else ():
         try:
-            str(text).format(**dict.fromkeys(allowed, ""))
+            str(text).format(**dict.fromkeys(allowed, 1))
         except (KeyError, IndexError, ValueError):
             names = ", ".join("{" + a + "}" for a in allowed) or "none"
             r.error(("messages", key, lang), "a { } placeholder this message is not given",
@@ -187,24 +189,26 @@ def _check_by_language(r: _Report, value: Any, path: tuple, languages: list[str]
             r.error(path + (lang,), f"expected a list of {want}")
 
 
-def _footer_length(data: Any, languages: list[str]) -> int:
-    """The longest source + as-of line any language renders, without the source itself."""
+def _footer_length(data: Any, languages: list[str]) -> tuple[int, bool]:
+    """The longest source + as-of line any language renders, without the topic's own source,
+    and whether a language shows that source (the editors' paragraph reference)."""
     try:
         msgs = data["messages"]
         longest = 0
         for lang in languages:
             months = msgs["months"][lang]
-            date_text = msgs["date_format"][lang].format(day=25, month=max(months, key=len), year=2016)
+            date_text = msgs["date_format"][lang].format(day=25, month=max(months, key=len),
+                                                         month_number=12, year=2016)
             line = msgs["source"][lang].format(source="") + " · " + msgs["as_of"][lang].format(
                 date=date_text)
             longest = max(longest, len(line))
-        return longest
+        return longest, any("{source}" in str(msgs["source"][lang]) for lang in languages)
     except (KeyError, TypeError, AttributeError, IndexError, ValueError):
-        return 60
+        return 60, True
 
 
 def _check_topics(docs: list[Document], languages: list[str], default: str, footer_len: int,
-                  unreadable: set[str], out: list[Problem]) -> dict:
+                  shows_source: bool, unreadable: set[str], out: list[Problem]) -> dict:
     """Check every topic file; return the examples seen, for the checks that follow."""
     # First uses, by the document that has them: a position is looked up only for a report.
     ids: dict[str, Document] = {}
@@ -241,6 +245,10 @@ def _check_topics(docs: list[Document], languages: list[str], default: str, foot
         if not _is_text(d.get("source")):
             r.error(("source",) if "source" in d else (), "'source' is missing",
                     "name the paragraph(s) of the source document, e.g. source: \"¶3\"")
+        if not isinstance(d.get("can_change", False), bool):
+            r.error(("can_change",), "'can_change' must be true or false",
+                    "true when the answer holds something that can go stale: who holds a post, "
+                    "counts, what UNHCR does now")
         as_of = d.get("as_of")
         if not isinstance(as_of, date):
             r.error(("as_of",) if "as_of" in d else (), "'as_of' is missing or not a date",
@@ -254,7 +262,7 @@ def _check_topics(docs: list[Document], languages: list[str], default: str, foot
                     r.warning((), f"the '{lang}' section is missing",
                               f"'{lang}' readers get the '{default}' answer with a note")
                 continue
-            footer = footer_len + len(str(d.get("source", "")))
+            footer = footer_len + (len(str(d.get("source", ""))) if shows_source else 0)
             _check_topic_language(r, section, lang, str(topic_id), footer, examples)
     for r, i, rel in related:
         if rel not in ids and rel not in unreadable:

@@ -364,7 +364,8 @@ def _frame_len(root: Path) -> int:
     m = yaml.safe_load((root / MESSAGES).read_text(encoding="utf-8"))["messages"]
     topic = yaml.safe_load((root / ALPHA).read_text(encoding="utf-8"))
     footer = max(len(m["source"][lang].format(source=topic["source"]) + " · " + m["as_of"][lang].format(
-        date=m["date_format"][lang].format(day=25, month=max(m["months"][lang], key=len), year=2016)))
+        date=m["date_format"][lang].format(day=25, month=max(m["months"][lang], key=len), month_number=12,
+                                           year=2016)))
         for lang in ("en", "ru", "kk"))
     return len(topic["en"]["title"]) + 2 + 2 + footer
 

@@ -49,7 +49,7 @@ async def test_private_office_command(telegram_app, telegram_api):
     assert sent["link_preview_options"] == {"is_disabled": True}
     assert sent["text"].startswith("<b>UNHCR office in Kazakhstan</b>\n\n")
     assert "is in <b>Almaty</b>" in sent["text"]
-    assert sent["text"].endswith("<i>Source: UNHCR in Kazakhstan, ¶3 · As of 25 March 2016</i>")
+    assert sent["text"].endswith("<i>Source: UNHCR, “UNHCR in Kazakhstan” · As of 25 March 2016</i>")
     assert [b["text"] for b in buttons(sent)] == [
         "Countries covered in Central Asia", "Head of the UNHCR Office", "Contacts"]
     assert [b["callback_data"] for b in buttons(sent)] == [
