@@ -82,6 +82,13 @@ class Bot:
             reply = replace(reply, note=f"{reply.note} {dated}" if reply.note else dated)
         return reply
 
+    def _overdue(self, topic: Topic, lang: str) -> str | None:
+        """The out-of-date line for a topic past its review date, else None."""
+        if topic.review_by is None or topic.review_by >= date.today():
+            return None
+        return self.content.message("review_overdue", lang).format(
+            date=self.format_date(topic.review_by, lang))
+
     def _asks_about_now(self, text: str) -> bool:
         """Whether a question asks about today ("who is the current ...", "кто сейчас ...")."""
         padded = f" {normalize(text)} "
@@ -142,10 +149,14 @@ class Bot:
 
     # -- replies -----------------------------------------------------------------------
     def topic_reply(self, topic: Topic, lang: str, score: float) -> Reply:
-        """A topic's answer in `lang` (English with a note when not translated)."""
+        """A topic's answer in `lang` (English with a note when not translated, and a line
+        when the topic is past its review date)."""
         reply = self._topic_replies.get((topic.id, lang))
         if reply is None or self.content.topic(topic.id) is not topic:
             reply = self._build_topic_reply(topic, lang)
+        overdue = self._overdue(topic, lang)
+        if overdue:
+            reply = replace(reply, note=f"{reply.note} {overdue}" if reply.note else overdue)
         return reply if score == reply.score else replace(reply, score=score)
 
     def _build_topic_reply(self, topic: Topic, lang: str) -> Reply:

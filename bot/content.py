@@ -42,6 +42,7 @@ class Topic:
     texts: Mapping[str, TopicText]
     file: str
     can_change: bool = False  # the answer holds what can go stale (a post, a count, "now")
+    review_by: date | None = None  # after it, the answer says it may be out of date
 
     def text(self, lang: str, fallback: str) -> tuple[TopicText, str]:
         """The text in `lang`, or in `fallback` when not translated; and the language used."""
@@ -248,7 +249,7 @@ def _build(messages_doc: Document, protection_doc: Document, topic_docs: list[Do
             aliases=tuple(str(a).lower() for a in d.get("aliases") or ()),
             related=tuple(d.get("related") or ()), source=str(d["source"]),
             as_of=d["as_of"], texts=MappingProxyType(texts), file=doc.file,
-            can_change=bool(d.get("can_change", False)),
+            can_change=bool(d.get("can_change", False)), review_by=d.get("review_by"),
         ))
     intents = {name: MappingProxyType({lang: tuple(map(str, v)) for lang, v in by_lang.items() if v})
                for name, by_lang in (m.get("intents") or {}).items()}

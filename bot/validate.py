@@ -12,7 +12,7 @@ from bot.markup import parse_markup, plain_text
 from bot.text import normalize
 from bot.yamlsrc import Document, Problem
 
-TOPIC_KEYS = ("id", "command", "aliases", "related", "source", "as_of", "can_change")
+TOPIC_KEYS = ("id", "command", "aliases", "related", "source", "as_of", "can_change", "review_by")
 TOPIC_LANG_KEYS = ("title", "examples", "keywords", "answer")
 MESSAGES_TOP_KEYS = ("settings", "languages", "messages", "intents", "language_words", "now_words")
 SETTINGS_KEYS = ("threshold", "default_language")
@@ -21,7 +21,7 @@ MESSAGE_KEYS = (
     "menu", "fallback", "unknown_command", "greeting", "thanks",
     "about_bot", "language_prompt", "language_set", "translation_missing", "as_of",
     "source", "date_format", "slow_down", "months", "share_label", "command_language",
-    "command_help", "command_start", "may_have_changed",
+    "command_help", "command_start", "may_have_changed", "review_overdue",
 )
 INTENT_KEYS = ("greeting", "thanks", "about_bot", "help")
 RETENTION_PLACEHOLDERS = ("language_days", "declined_days", "dedup_hours")
@@ -29,7 +29,7 @@ RETENTION_PLACEHOLDERS = ("language_days", "declined_days", "dedup_hours")
 PLACEHOLDERS = {"translation_missing": ("language",), "as_of": ("date",), "source": ("source",),
                 "date_format": ("day", "month", "month_number", "year"),
                 "privacy": RETENTION_PLACEHOLDERS,
-                "about_bot": RETENTION_PLACEHOLDERS}
+                "about_bot": RETENTION_PLACEHOLDERS, "review_overdue": ("date",)}
 # Meta commands the bot handles itself; no topic may take them.
 RESERVED_COMMANDS = frozenset({"start", "help", "language", "lang", "menu", "topics", "privacy",
                                "unhcr", "settings"})
@@ -245,6 +245,13 @@ def _check_topics(docs: list[Document], languages: list[str], default: str, foot
         if not _is_text(d.get("source")):
             r.error(("source",) if "source" in d else (), "'source' is missing",
                     "name the paragraph(s) of the source document, e.g. source: \"¶3\"")
+        review_by = d.get("review_by")
+        if review_by is not None and not isinstance(review_by, date):
+            r.error(("review_by",), "'review_by' is not a date", "YYYY-MM-DD, e.g. 2027-03-25")
+        elif review_by is not None and review_by < date.today():
+            r.warning(("review_by",), f"this topic was due for review on {review_by.isoformat()}",
+                      "check the answer against the latest source, then set a new review_by; "
+                      "until then the bot says the answer may be out of date")
         if not isinstance(d.get("can_change", False), bool):
             r.error(("can_change",), "'can_change' must be true or false",
                     "true when the answer holds something that can go stale: who holds a post, "

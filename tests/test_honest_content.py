@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from bot.markup import parse_markup
 from tests.conftest import msg
 
 NOW_QUESTIONS = [("who is the current high commissioner", "en"),
@@ -54,14 +55,18 @@ def test_the_source_line_names_the_document_not_a_paragraph(bot, lang):
 
 
 def test_every_message_renders_in_every_language_with_nothing_left_unfilled(bot):
+    from bot.answer import FACT_MESSAGES
+    from bot.state import retention_facts
+    from bot.validate import PLACEHOLDERS
     for key in bot.content.messages:
         if key == "months":
             continue
         for lang in bot.content.languages:
-            blocks = bot._blocks(key, lang) if key not in ("as_of", "source", "date_format",
-                                                           "translation_missing") else ()
-            text = " ".join(b.plain for b in blocks)
-            assert not re.search(r"\{\w*\}", text), (key, lang, text)
+            values = retention_facts() if key in FACT_MESSAGES else dict.fromkeys(
+                PLACEHOLDERS.get(key, ()), 7)
+            text = " ".join(b.plain for b in parse_markup(
+                bot.content.message(key, lang).format(**values)))
+            assert text.strip() and not re.search(r"\{\w*\}", text), (key, lang, text)
     for lang in bot.content.languages:
         for month in range(1, 13):
             shown = bot.format_date(date(2016, month, 25), lang)
@@ -75,3 +80,24 @@ def test_the_language_fixes_hold(content):
     assert "is to serve as a platform for a regional cooperation framework" in \
         content.topic("almaty-declaration").texts["en"].answer
     assert "«" not in content.message("translation_missing", "ru")
+
+
+def test_a_topic_past_its_review_date_warns_editors_and_tells_readers(content_dir):
+    from datetime import timedelta
+
+    from bot.answer import Bot
+    from bot.content import load_content
+    office = content_dir / "topics" / "office.yaml"
+    past = date.today() - timedelta(days=1)
+    office.write_text(office.read_text("utf-8").replace(
+        "as_of: 2016-03-25", f"as_of: 2016-03-25\nreview_by: {past.isoformat()}"), "utf-8")
+    content = load_content(content_dir)
+    [warning] = [w for w in content.warnings if "review" in w.message]
+    line = office.read_text("utf-8").splitlines().index(f"review_by: {past.isoformat()}") + 1
+    assert warning.where.file.endswith("office.yaml") and warning.where.line == line
+    bot = Bot(content)
+    for lang in ("en", "ru", "kk"):
+        reply = bot.answer(msg("/office", preferred_lang=lang))
+        assert reply.note == content.message("review_overdue", lang).format(
+            date=bot.format_date(past, lang))
+    assert bot.answer(msg("/head")).note is None, "only the overdue topic says so"
