@@ -32,6 +32,7 @@ class Runtime:
         self.telegram: Any = None  # telegram.ext.Application once started
         self.telegram_secret: str | None = None
         self.slack: Any = None  # slack_bolt AsyncApp
+        self.slack_verifier: Any = None  # slack_sdk SignatureVerifier, for webhooks
         self.watcher = ContentWatcher(service, config.content_dir,
                                       on_reload=self._refresh_platforms,
                                       on_result=self._count_reload)
@@ -84,9 +85,26 @@ def start_runtime(door: str, *, port: int | None = None, content_dir: str | None
                 and not config.environ.get("LOG_LEVEL"):
             level = "WARNING"  # a chat at the terminal, not an operator's log
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        quiet_library_logs(level)
         return open_runtime(config)
     except ContentError as e:
         print(str(e), file=sys.stderr)
     except (ConfigError, ValueError) as e:
         print(f"{door}: {e}", file=sys.stderr)
     return None
+
+
+# Libraries that log request bodies, update contents, URLs with tokens or response_url at
+# INFO or DEBUG: Bolt logs the whole body of a request it refuses.
+CHATTY_LOGGERS = ("slack_bolt", "slack_sdk", "telegram", "httpx", "httpcore", "uvicorn.access",
+                  "aiohttp.access", "apscheduler")
+
+
+def quiet_library_logs(level: str) -> None:
+    """Keep the libraries' logs to warnings, which carry no message text or user ids; only an
+    explicit LOG_LEVEL=DEBUG lets them speak, and says so."""
+    if level == "DEBUG":
+        log.warning("LOG_LEVEL=DEBUG: library logs may hold message text, user ids and URLs")
+        return
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)

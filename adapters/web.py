@@ -106,11 +106,15 @@ async def lifespan(rt: Runtime):
                                                   allowed_updates=ALLOWED_UPDATES)
                 log.info("Telegram webhook registered at PUBLIC_URL/telegram")
         if rt.config.slack:
+            from slack_sdk.signature import SignatureVerifier
+
             from adapters.slack import Outbox, SlackConfig, build_app
             outbox = Outbox()
             # Registered after Telegram, so left before it: Slack's answers drain first.
             stack.push_async_callback(outbox.close)
-            rt.slack = build_app(rt.service, SlackConfig.from_env(rt.config.environ), outbox)
+            slack_config = SlackConfig.from_env(rt.config.environ)
+            rt.slack = build_app(rt.service, slack_config, outbox)
+            rt.slack_verifier = SignatureVerifier(slack_config.signing_secret)
         log.info("serving: telegram=%s slack=%s state=%s content=%s", rt.config.telegram,
                  rt.config.slack, rt.state_kind, rt.service.bot.content.version)
         yield
@@ -137,11 +141,13 @@ async def telegram_webhook(rt: Runtime, request: Request) -> Response:
 
 async def slack_events(rt: Runtime, request: Request) -> Response:
     """Bolt's handler for events, commands and interactivity (it checks the signature)."""
-    from adapters.slack import handle_http
+    from adapters.slack import handle_http, signed_by_slack
     try:
         body = await read_body(request)
     except (BodyTooLarge, BodyIncomplete) as error:
         return body_refusal(error)
+    if not signed_by_slack(rt.slack_verifier, body, request.headers):
+        return PlainTextResponse("invalid request", status_code=401)
     try:
         status, headers, text = await handle_http(rt.slack, body, dict(request.headers))
     except Exception:  # never a traceback to the caller
