@@ -265,9 +265,12 @@ async def _respond(outbox: Outbox, respond: AsyncRespond, **message) -> None:
 def _retry_handlers() -> list:
     """Retry a failed connection, a 429 after its Retry-After, and a 500/503 for ~30 s.
 
-    An error status means Slack did not take the message: sent again, it shows once.
+    An error status means Slack did not take the message: sent again, it shows once. The
+    handlers share one count of attempts, so each may use all of them: with slack_sdk's
+    default of one, a second 429 in a row lost the answer.
     """
-    return [AsyncConnectionErrorRetryHandler(), AsyncRateLimitErrorRetryHandler(),
+    return [AsyncConnectionErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
             AsyncServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES)]
 
 

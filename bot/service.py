@@ -1,16 +1,17 @@
 """The one path every adapter takes: a Message in, the user's state applied, a Reply out."""
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
 
 from bot.answer import Bot
 from bot.message import Message, Reply
+from bot.scrub import scrub
 from bot.state import MemoryState, Rate, State
-from bot.text import normalize
+from bot.text import fold, normalize
 
+DECLINED_SCRUB_CHARS = 400  # what is kept is cut to 200 characters; this is room enough
 Observer = Callable[[Message, Reply, float], None]  # message, reply, seconds taken
 
 
@@ -56,7 +57,7 @@ class Service:
                                               reply.language_choice)
             elif reply.kind == "decline":
                 await self.state.record_declined(message.platform, message.user_id,
-                                                 declined_text(message.text))
+                                                 declined_text(message.text, bot))
         return self._observed(message, reply, started)
 
     def _observed(self, message: Message, reply: Reply, started: float) -> Reply:
@@ -69,12 +70,8 @@ class Service:
         return await self.state.first_time(f"{platform}:{delivery_id}")
 
 
-def declined_text(text: str) -> str:
-    """What is kept of a declined question: normalised, with every digit masked.
-
-    Digits are what identify people in a message (phone, passport, document numbers).
-    """
-    return _DIGIT.sub("#", normalize(text))
-
-
-_DIGIT = re.compile(r"\d")
+def declined_text(text: str, bot: Bot) -> str:
+    """What is kept of a declined question: normalised, with digits (phone, passport and
+    document numbers), e-mail addresses, links, names and street addresses masked."""
+    words = bot.index.token_freq
+    return normalize(scrub(text[:DECLINED_SCRUB_CHARS], lambda word: fold(word) in words))

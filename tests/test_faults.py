@@ -160,6 +160,19 @@ async def test_a_rate_limited_answer_is_delivered_once(content_dir, slack_api, p
 
 
 @pytest.mark.parametrize("path,field,value,words", ANSWERS)
+async def test_two_rate_limits_in_a_row_still_deliver_the_answer_once(
+        content_dir, slack_api, path, field, value, words):
+    slack_api.fail(path, status=429, times=2)
+    async with serving(web_app(content_dir, slack_api=slack_api)) as url:
+        await ask_slack(url, slack_api, path)
+        await slack_api.wait_for(path, timeout=8)
+        await asyncio.sleep(QUIET)
+    calls = [c for c in slack_api.calls if c.path == path]
+    assert [c.status for c in calls] == [429, 429, 200]
+    assert calls[2].body == calls[0].body and words in json.dumps(calls[2].body, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("path,field,value,words", ANSWERS)
 async def test_a_slack_outage_delays_the_answer_and_delivers_it_once(content_dir, slack_api, path,
                                                                      field, value, words):
     slack_api.fail(path, status=503, times=2)

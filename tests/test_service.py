@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.message import Message
-from bot.service import Service
+from bot.service import Service, declined_text
 from bot.state import MemoryState
 
 
@@ -77,3 +77,36 @@ async def test_declined_questions_are_kept_without_digits(service):
                                      platform="telegram", user_id=user))
     [(text, people)] = await service.state.top_declined()
     assert people == 3 and not any(ch.isdigit() for ch in text)
+
+
+# Realistic declined questions: what is stored keeps the question and loses the person.
+SCRUBBED = [
+    ("Hello, my name is Aigerim Seitkali, can you email me at aigerim.s@mail.kz about jobs?",
+     ["aigerim", "seitkali", "mail kz", "@"], ["jobs", "name", "email"]),
+    ("I live at 12 Abay street in Almaty, who pays for my flat? call +7 701 555 12 34",
+     ["abay", "701", "555"], ["almaty", "flat", "address"]),
+    ("Меня зовут Дильноза Каримова, я живу на улице Абая 5, где купить билет? @dilya_k",
+     ["дильноза", "каримова", "абая", "dilya"], ["билет", "name", "handle"]),
+    ("Менің атым Айгерім, Абай көшесі 10 үйде тұрамын, жұмыс бар ма? www.example.kz/cv",
+     ["айгерим", "абай", "example"], ["жумыс", "link"]),
+    ("can Ivan Petrov from Karaganda get a visa, see https://t.me/ivanp",
+     ["ivan", "petrov", "t me", "ivanp"], ["visa"]),
+]
+
+
+@pytest.mark.parametrize("text,gone,kept", SCRUBBED)
+def test_declined_questions_are_kept_without_names_emails_or_addresses(bot, text, gone, kept):
+    stored = declined_text(text, bot)
+    for part in gone:
+        assert part not in stored, (part, stored)
+    for part in kept:
+        assert part in stored, (part, stored)
+    assert not any(ch.isdigit() for ch in stored)
+
+
+async def test_what_the_store_keeps_of_a_declined_question_is_the_scrubbed_text(bot):
+    store = MemoryState(secret=b"s" * 32)
+    text = SCRUBBED[0][0]
+    reply = await Service(bot, store).handle(Message(text=text, platform="telegram", user_id="42"))
+    assert reply is not None and reply.kind == "decline"
+    assert list(store._declined) == [declined_text(text, bot)]

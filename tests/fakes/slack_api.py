@@ -131,7 +131,8 @@ class FakeSlackApi:
             return None
         self._failing[path] = (status, times - 1)
         self.calls.append(Call(path, body, status, time.monotonic()))
-        return web.Response(text="service unavailable", status=status)
+        headers = {"Retry-After": "1"} if status == 429 else {}
+        return web.Response(text="service unavailable", status=status, headers=headers)
 
     async def _response_url(self, request: web.Request) -> web.Response:
         path = "response/" + request.match_info["name"]
