@@ -94,17 +94,16 @@ async def lifespan(rt: Runtime):
     async with contextlib.AsyncExitStack() as stack:
         await stack.enter_async_context(running(rt))  # left last: the store closes last
         if rt.config.telegram:
-            from adapters.telegram import ALLOWED_UPDATES, TelegramConfig, build_application
-            from adapters.telegram import running as telegram_running
+            from adapters.telegram import TelegramConfig
             tg_config = TelegramConfig.from_env(rt.config.environ)
             rt.telegram_secret = tg_config.webhook_secret
-            rt.telegram = await stack.enter_async_context(
-                telegram_running(build_application(rt.service, tg_config, updater=False)))
-            if rt.config.public_url:
-                await rt.telegram.bot.set_webhook(url=f"{rt.config.public_url}/telegram",
-                                                  secret_token=tg_config.webhook_secret,
-                                                  allowed_updates=ALLOWED_UPDATES)
-                log.info("Telegram webhook registered at PUBLIC_URL/telegram")
+            stop_telegram = asyncio.Event()
+            telegram = asyncio.create_task(_telegram(rt, tg_config, stop_telegram))
+
+            async def finish_telegram() -> None:
+                stop_telegram.set()
+                await telegram
+            stack.push_async_callback(finish_telegram)
         if rt.config.slack:
             from slack_sdk.signature import SignatureVerifier
 
@@ -122,9 +121,47 @@ async def lifespan(rt: Runtime):
         # the updates already queued are answered, then stops the watcher and the store.
 
 
+STARTUP_RETRY_SECONDS = 0.5  # the first wait for an unreachable Bot API; doubled up to 30 s
+STARTUP_RETRY_MAX_SECONDS = 30.0
+
+
+async def _telegram(rt: Runtime, config, stop: asyncio.Event) -> None:
+    """Run the Telegram application until `stop`; while the Bot API cannot be reached at
+    start-up, try again in the background (Slack and /healthz serve meanwhile)."""
+    from telegram.error import InvalidToken
+
+    from adapters.telegram import ALLOWED_UPDATES, build_application
+    from adapters.telegram import running as telegram_running
+    wait = STARTUP_RETRY_SECONDS
+    while not stop.is_set():
+        try:
+            async with telegram_running(build_application(rt.service, config,
+                                                          updater=False)) as application:
+                if rt.config.public_url:
+                    await application.bot.set_webhook(url=f"{rt.config.public_url}/telegram",
+                                                      secret_token=config.webhook_secret,
+                                                      allowed_updates=ALLOWED_UPDATES)
+                    log.info("Telegram webhook registered at PUBLIC_URL/telegram")
+                rt.telegram = application
+                log.info("Telegram is ready")
+                await stop.wait()  # leaving answers the updates already queued
+            return
+        except InvalidToken as error:
+            log.error("Telegram will not start: %s", error)
+            return
+        except Exception as error:  # the Bot API down or unreachable: a blip, not a crash
+            log.warning("Telegram is not reachable (%s); trying again in %.1f s",
+                        type(error).__name__, wait)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(stop.wait(), wait)
+            wait = min(wait * 2, STARTUP_RETRY_MAX_SECONDS)
+
+
 async def telegram_webhook(rt: Runtime, request: Request) -> Response:
     """Queue a Telegram update; 403 without the secret, 4xx for a malformed body."""
     from adapters.telegram import process_webhook
+    if rt.telegram is None:  # still connecting to the Bot API: Telegram delivers it again
+        return PlainTextResponse("not ready", status_code=503)
     try:
         body = await read_body(request)
     except (BodyTooLarge, BodyIncomplete) as error:
@@ -164,13 +201,15 @@ def healthz(rt: Runtime) -> JSONResponse:
     """Status, content version and load time, the last reload error, platforms. No secrets."""
     content = rt.service.bot.content
     error = rt.watcher.last_error
+    waiting = rt.config.telegram and rt.config.webhooks and rt.telegram is None
     return JSONResponse({
-        "status": "degraded" if error else "ok",
+        "status": "degraded" if error or waiting else "ok",
         "content": {"version": content.version, "topics": len(content.topics),
                     "loaded_at": _iso(content.loaded_at)},
         "last_reload_error": error,
         "last_reload_error_at": _iso(rt.watcher.last_error_at) if error else None,
-        "platforms": {"telegram": _platform(rt.config.telegram, rt.config.webhooks),
+        "platforms": {"telegram": "not ready" if waiting
+                      else _platform(rt.config.telegram, rt.config.webhooks),
                       "slack": _platform(rt.config.slack, rt.config.webhooks)},
         "state": rt.state_kind,
     })

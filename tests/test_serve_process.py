@@ -195,3 +195,38 @@ async def test_the_store_holds_no_raw_user_id_and_no_message_text(two_servers, t
     assert "987654321" not in text
     assert "my secret question" in text, "a declined question is the one text kept"
     assert "where is" not in text and "office" not in text, "answered messages leave no text"
+
+
+async def test_an_unreachable_bot_api_at_start_up_is_a_blip_not_a_crash(tmp_path):
+    """serve comes up without the Bot API, says so on /healthz, and starts Telegram once it
+    answers; before, getMe failing at start-up ended the process (a crash loop)."""
+    from tests.fakes.telegram_api import FakeBotAPI
+    from tests.webtools import eventually, free_port
+    port = free_port()
+    env = {"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_API_URL": f"http://127.0.0.1:{port}/bot",
+           "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+           "STATE_PATH": str(tmp_path / "state.sqlite3"), "STATE_SECRET": "x" * 32}
+    server = await ServerProcess(env, ROOT).ready()
+    api = FakeBotAPI()
+    try:
+        _, body = await request("GET", f"{server.url}/healthz")
+        health = json.loads(body)
+        assert (health["status"], health["platforms"]["telegram"]) == ("degraded", "not ready")
+        update = make_update("private_command", text="/office")
+        status, _ = await request("POST", f"{server.url}/telegram", json.dumps(update), TG_HEADERS)
+        assert status == 503, "not taken: Telegram delivers it again"
+        await api.start(port)
+
+        async def ready():
+            return json.loads((await request("GET", f"{server.url}/healthz"))[1])["status"] == "ok"
+        await eventually(ready, timeout=10, interval=0.2)
+        status, _ = await request("POST", f"{server.url}/telegram", json.dumps(update), TG_HEADERS)
+        assert status == 200
+        [sent] = await api.wait_for("sendMessage")
+        assert "Almaty" in sent["text"]
+    finally:
+        server.terminate()
+        assert await server.wait(30) == 0
+        server.kill()
+        await api.close()
+    assert "Traceback" not in server.output()

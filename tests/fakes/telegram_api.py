@@ -47,13 +47,13 @@ class FakeBotAPI:
         self._message_id = 100
         self.base_url = ""
 
-    async def start(self) -> str:
-        """Serve on an ephemeral port; the Bot API base URL (ending in /bot)."""
+    async def start(self, port: int = 0) -> str:
+        """Serve on `port` (an ephemeral one by default); the Bot API base URL (ending in /bot)."""
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]
         self.base_url = f"http://127.0.0.1:{port}/bot"
