@@ -86,6 +86,7 @@ def start_runtime(door: str, *, port: int | None = None, content_dir: str | None
             level = "WARNING"  # a chat at the terminal, not an operator's log
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         quiet_library_logs(level)
+        raise_open_file_limit()
         return open_runtime(config)
     except ContentError as e:
         print(str(e), file=sys.stderr)
@@ -108,3 +109,17 @@ def quiet_library_logs(level: str) -> None:
         return
     for name in CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+OPEN_FILES_WANTED = 65536  # each connection is a file: 1024, a common default, is ~1,000 clients
+
+
+def raise_open_file_limit() -> None:
+    """Lift the soft limit on open files towards the hard one: past it, idle connections
+    stop the bot accepting any (and its content watcher)."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = OPEN_FILES_WANTED if hard == resource.RLIM_INFINITY else min(hard, OPEN_FILES_WANTED)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        log.info("open files: raised the limit from %d to %d", soft, wanted)

@@ -230,3 +230,24 @@ async def test_an_unreachable_bot_api_at_start_up_is_a_blip_not_a_crash(tmp_path
         server.kill()
         await api.close()
     assert "Traceback" not in server.output()
+
+
+async def test_many_idle_connections_leave_healthz_answering(tmp_path):
+    """Started with a soft limit of 256 open files, serve lifts it: 600 idle connections
+    (which never send a byte) do not stop it from answering."""
+    import socket
+    env = {"STATE_PATH": str(tmp_path / "state.sqlite3"), "STATE_SECRET": "x" * 32}
+    server = await ServerProcess(env, ROOT, open_files=256).ready()
+    idle = []
+    try:
+        for _ in range(600):
+            idle.append(socket.create_connection(("127.0.0.1", server.port), timeout=5))
+        status, _ = await asyncio.wait_for(request("GET", f"{server.url}/healthz"), 5)
+        assert status == 200
+    finally:
+        for connection in idle:
+            connection.close()
+        server.terminate()
+        await server.wait(30)
+        server.kill()
+    assert "out of system resource" not in server.output()

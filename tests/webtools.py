@@ -115,7 +115,8 @@ class ServerProcess:
     """`python -m bot serve` (or another front door: poll, run) in a subprocess, its HTTP on a
     free port of 127.0.0.1."""
 
-    def __init__(self, env: dict[str, str], cwd: Path, command: str = "serve"):
+    def __init__(self, env: dict[str, str], cwd: Path, command: str = "serve",
+                 open_files: int | None = None):
         import os
         import subprocess
         import sys
@@ -124,9 +125,15 @@ class ServerProcess:
         full_env = {k: v for k, v in os.environ.items()
                     if not k.startswith(("TELEGRAM_", "SLACK_", "REDIS_", "PUBLIC_URL", "STATE_"))}
         full_env.update(env, PORT=str(self.port), PYTHONUNBUFFERED="1")
+        def limit_open_files() -> None:  # a host with a low default, as many have
+            import resource
+            if open_files is not None:
+                resource.setrlimit(resource.RLIMIT_NOFILE,
+                                   (open_files, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
         self.proc = subprocess.Popen([sys.executable, "-m", "bot", command, "--host", "127.0.0.1"],
                                      cwd=cwd, env=full_env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
+                                     stderr=subprocess.STDOUT, text=True,
+                                     preexec_fn=limit_open_files)
 
     async def ready(self, timeout: float = 15.0) -> ServerProcess:
         """Wait until /healthz answers."""
