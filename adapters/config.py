@@ -15,6 +15,7 @@ from bot.content import DEFAULT_CONTENT_DIR
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_PORT = 8080
+METRICS_TOKEN_MIN_CHARS = 16
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
@@ -34,6 +35,7 @@ class ServerConfig:
     slack: bool  # Slack set up for this door (webhooks: signing secret; poll: app token)
     environ: Mapping[str, str] = field(repr=False, compare=False)
     webhooks: bool = True  # serve: platforms reach us over HTTP; poll: we reach them
+    metrics_token: str | None = field(default=None, repr=False)  # /metrics is closed without it
 
 
 def server_config(environ: Mapping[str, str] = os.environ, port: int | None = None, *,
@@ -79,7 +81,11 @@ def server_config(environ: Mapping[str, str] = os.environ, port: int | None = No
         slack = False  # a bot token alone cannot poll: Socket Mode needs SLACK_APP_TOKEN
     if slack and not environ["SLACK_BOT_TOKEN"].startswith("xoxb-"):
         raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+    metrics_token = environ.get("METRICS_TOKEN", "").strip() or None
+    if metrics_token and len(metrics_token) < METRICS_TOKEN_MIN_CHARS:
+        raise ConfigError(f"METRICS_TOKEN must be at least {METRICS_TOKEN_MIN_CHARS} characters")
     return ServerConfig(port=port, content_dir=content_dir_path, log_level=log_level,
+                        metrics_token=metrics_token,
                         public_url=public_url, telegram=telegram, slack=slack, environ=environ,
                         webhooks=webhooks)
 

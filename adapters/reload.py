@@ -63,15 +63,18 @@ class ContentWatcher:
             content = await asyncio.to_thread(load_content, self.content_dir)
             bot = await asyncio.to_thread(Bot, content)
         except ContentError as e:
-            errors = [str(p).splitlines()[0] for p in e.problems if p.severity == "error"]
-            self.last_error = "; ".join(errors[:ERROR_LINES])
+            errors = [p for p in e.problems if p.severity == "error"]
+            # /healthz is open: it names the files, never a server path or the problem itself.
+            files = sorted({Path(p.where.file).name for p in errors})
+            self.last_error = f"invalid content in {', '.join(files[:ERROR_LINES])}"
             self.last_error_at = time.time()
             log.error("content change rejected, still serving version %s: %s",
-                      self.service.bot.content.version, self.last_error)
+                      self.service.bot.content.version,
+                      "; ".join(str(p).splitlines()[0] for p in errors[:ERROR_LINES]))
             self._report(False)
             return False
-        except Exception as e:  # any failure must leave the last good content
-            self.last_error = f"{type(e).__name__} while loading content"
+        except Exception:  # any failure must leave the last good content
+            self.last_error = "content could not be loaded"
             self.last_error_at = time.time()
             log.exception("content reload failed; still serving the last good content")
             self._report(False)

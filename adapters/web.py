@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import logging
 from datetime import datetime, timezone
 
@@ -69,6 +70,9 @@ def build_web_app(rt: Runtime) -> Starlette:
         return healthz(rt)
 
     async def metrics_route(request: Request) -> Response:
+        if not _bearer(request, config.metrics_token):
+            return PlainTextResponse("set METRICS_TOKEN and send it as a bearer token",
+                                     status_code=401)
         return Response(metrics.render(), media_type=CONTENT_TYPE)
 
     async def telegram_route(request: Request) -> Response:
@@ -213,6 +217,12 @@ def healthz(rt: Runtime) -> JSONResponse:
                       "slack": _platform(rt.config.slack, rt.config.webhooks)},
         "state": rt.state_kind,
     })
+
+
+def _bearer(request: Request, token: str | None) -> bool:
+    """Whether the request carries `token` as its bearer token; never without a token set."""
+    given = request.headers.get("authorization", "")
+    return bool(token) and hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
 
 
 def _platform(configured: bool, webhooks: bool) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.telegram_api import TOKEN, make_update
-from tests.webtools import ServerProcess, eventually, request
+from tests.webtools import METRICS_HEADERS, METRICS_TOKEN, ServerProcess, eventually, request
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW_TEXT = "Офис УВКБ ООН в Казахстане находится в Алматы (отредактировано)."
@@ -24,7 +24,7 @@ def poll_env(api, tmp_path: Path) -> dict[str, str]:
         shutil.copytree(ROOT / "content", content)
     return {"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_API_URL": api.base_url,
             "STATE_PATH": str(tmp_path / "state.sqlite3"), "STATE_SECRET": "p" * 32,
-            "CONTENT_DIR": str(content)}
+            "CONTENT_DIR": str(content), "METRICS_TOKEN": METRICS_TOKEN}
 
 
 async def answer_to(api, text: str, count: int) -> str:
@@ -66,7 +66,7 @@ async def test_polling_keeps_language_across_a_restart_and_sees_a_content_edit(
         before = await edited()
         await eventually(lambda: _changed(edited, before), timeout=2.0, interval=0.1)
         assert NEW_TEXT.split(" (")[0] in await answer_to(telegram_api, "/office", 3)
-        status, metrics = await request("GET", f"{second.url}/metrics")
+        status, metrics = await request("GET", f"{second.url}/metrics", headers=METRICS_HEADERS)
         assert status == 200 and 'unhcr_bot_content_reloads_total{result="success"} 1.0' in metrics
         assert "unhcr_bot_messages_total" in metrics
     finally:

@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, make_update
-from tests.webtools import SLACK_SECRET, SLACK_TOKEN, ServerProcess, request, slack_command, slack_headers
+from tests.webtools import (
+    METRICS_HEADERS,
+    METRICS_TOKEN,
+    SLACK_SECRET,
+    SLACK_TOKEN,
+    ServerProcess,
+    request,
+    slack_command,
+    slack_headers,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PRIVATE_TEXT = "my name is Aigerim Seitkali and I live at 12 Abay street"
@@ -21,7 +30,8 @@ async def test_no_message_text_or_ids_in_the_log_after_refused_and_accepted_requ
     env = {"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_API_URL": telegram_api.base_url,
            "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET, "SLACK_BOT_TOKEN": SLACK_TOKEN,
            "SLACK_SIGNING_SECRET": SLACK_SECRET, "SLACK_API_URL": slack_api.api_url,
-           "STATE_PATH": str(tmp_path / "state.sqlite3"), "LOG_LEVEL": log_level}
+           "STATE_PATH": str(tmp_path / "state.sqlite3"), "LOG_LEVEL": log_level,
+           "METRICS_TOKEN": METRICS_TOKEN}
     server = await ServerProcess(env, ROOT).ready()
     response_url = slack_api.response_url("logs")
     body = slack_command(PRIVATE_TEXT, response_url, user=USER)
@@ -42,7 +52,7 @@ async def test_no_message_text_or_ids_in_the_log_after_refused_and_accepted_requ
                                               json.dumps(update), tg))[0]
         await slack_api.wait_for("response/logs")
         await telegram_api.wait_for("sendMessage")
-        _, metrics = await request("GET", f"{server.url}/metrics")
+        _, metrics = await request("GET", f"{server.url}/metrics", headers=METRICS_HEADERS)
     finally:
         server.terminate()
         assert await server.wait(30) == 0

@@ -10,6 +10,7 @@ from adapters.web import MAX_BODY_BYTES
 from bot.content import load_content
 from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, make_update
 from tests.webtools import (
+    METRICS_HEADERS,
     SLACK_SECRET,
     SLACK_TOKEN,
     eventually,
@@ -99,7 +100,7 @@ async def test_metrics_count_messages_by_platform_language_and_intent(server, te
     await post_update(server, make_update("private_command", text="/office"))
     await post_update(server, make_update("private_text", text="what is the weather in almaty"))
     await telegram_api.wait_for("sendMessage", 2)
-    status, text = await request("GET", f"{server}/metrics")
+    status, text = await request("GET", f"{server}/metrics", headers=METRICS_HEADERS)
     assert status == 200
     assert 'unhcr_bot_messages_total{intent="office",lang="en",platform="telegram"} 1.0' in text
     assert 'unhcr_bot_messages_total{intent="none",lang="en",platform="telegram"} 1.0' in text
@@ -139,9 +140,10 @@ async def test_an_edit_goes_live_and_a_broken_edit_keeps_the_last_good_content(
     office.write_text(good.replace("command: office", "command: office\n  bad: [unclosed"),
                       encoding="utf-8")
     health = await eventually(lambda: _health_with_error(server), timeout=2.0)
-    assert health["status"] == "degraded" and "office.yaml:" in health["last_reload_error"]
+    assert health["status"] == "degraded"
+    assert health["last_reload_error"] == "invalid content in office.yaml", "no path, no problem"
     assert "(edited)" in await answer(), "the last good content keeps serving"
-    metrics = (await request("GET", f"{server}/metrics"))[1]
+    metrics = (await request("GET", f"{server}/metrics", headers=METRICS_HEADERS))[1]
     assert 'unhcr_bot_content_reloads_total{result="failure"} 1.0' in metrics
     assert 'unhcr_bot_content_reloads_total{result="success"} 1.0' in metrics
 
@@ -181,3 +183,19 @@ async def test_start_up_does_not_wait_for_the_command_menu(content_dir, telegram
         assert "Almaty" in answer["text"] and len(telegram_api.sent("setMyCommands")) < 4
         menus = await telegram_api.wait_for("setMyCommands", 4, timeout=8)
         assert sorted(m.get("language_code", "") for m in menus) == ["", "en", "kk", "ru"]
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong-token-0000000000"},
+                                     {"Authorization": "metrics-test-token-0123"}])
+async def test_metrics_are_closed_without_the_bearer_token(server, headers):
+    status, text = await request("GET", f"{server}/metrics", headers=headers)
+    assert status == 401 and "unhcr_bot" not in text
+
+
+async def test_healthz_names_a_broken_file_but_no_path_or_problem(server, content_dir):
+    office = content_dir / "topics" / "office.yaml"
+    office.write_text(office.read_text("utf-8").replace("command: office", "comand: office"),
+                      "utf-8")
+    health = await eventually(lambda: _health_with_error(server), timeout=5)
+    assert health["last_reload_error"] == "invalid content in office.yaml"
+    assert str(content_dir) not in json.dumps(health) and "comand" not in json.dumps(health)

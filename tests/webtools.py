@@ -14,6 +14,8 @@ from slack_sdk.signature import SignatureVerifier
 
 SLACK_SECRET = "web-test-signing-secret"
 SLACK_TOKEN = "xoxb-0000-web-test"
+METRICS_TOKEN = "metrics-test-token-0123"
+METRICS_HEADERS = {"Authorization": f"Bearer {METRICS_TOKEN}"}
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
@@ -28,7 +30,7 @@ def web_app(content_dir: Path, telegram_api=None, slack_api=None, *, redis_url: 
     from adapters.web import build_web_app
     from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET
 
-    environ = {}
+    environ = {"METRICS_TOKEN": METRICS_TOKEN}
     if telegram_api:
         environ.update(TELEGRAM_TOKEN=TOKEN, TELEGRAM_API_URL=telegram_api.base_url,
                        TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET)
@@ -41,7 +43,7 @@ def web_app(content_dir: Path, telegram_api=None, slack_api=None, *, redis_url: 
         environ.update(STATE_PATH=str(content_dir.parent / "state.sqlite3"))
     config = ServerConfig(port=0, content_dir=content_dir, log_level="INFO",
                           public_url=public_url, telegram=bool(telegram_api),
-                          slack=bool(slack_api), environ=environ)
+                          slack=bool(slack_api), environ=environ, metrics_token=METRICS_TOKEN)
     return build_web_app(open_runtime(config))
 
 
