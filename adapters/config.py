@@ -16,6 +16,7 @@ from bot.content import DEFAULT_CONTENT_DIR
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_PORT = 8080
 METRICS_TOKEN_MIN_CHARS = 16
+SECRET_MIN_CHARS = 16  # webhook and signing secrets: shorter ones can be guessed
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
@@ -63,15 +64,15 @@ def server_config(environ: Mapping[str, str] = os.environ, port: int | None = No
                               "(the token @BotFather gives)")
         secret = environ.get("TELEGRAM_WEBHOOK_SECRET")
         if webhooks and not secret:
-            raise ConfigError("TELEGRAM_WEBHOOK_SECRET must be set for the webhook: 1-256 "
-                              "characters of A-Z, a-z, 0-9, _ and -")
-        if secret and not _WEBHOOK_SECRET.fullmatch(secret):
-            raise ConfigError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, "
-                              "0-9, _ and -")
+            raise ConfigError(f"TELEGRAM_WEBHOOK_SECRET must be set for the webhook: "
+                              f"{SECRET_MIN_CHARS}-256 characters of A-Z, a-z, 0-9, _ and -")
+        if secret and not (_WEBHOOK_SECRET.fullmatch(secret) and len(secret) >= SECRET_MIN_CHARS):
+            raise ConfigError(f"TELEGRAM_WEBHOOK_SECRET must be {SECRET_MIN_CHARS}-256 characters "
+                              "of A-Z, a-z, 0-9, _ and - (a secret anyone could guess is none)")
     slack = bool(environ.get("SLACK_BOT_TOKEN"))
-    if webhooks and slack and not environ.get("SLACK_SIGNING_SECRET"):
+    if webhooks and slack and len(environ.get("SLACK_SIGNING_SECRET", "").strip()) < SECRET_MIN_CHARS:
         raise ConfigError("SLACK_SIGNING_SECRET must be set with SLACK_BOT_TOKEN: the app's "
-                          "Signing Secret from Basic Information")
+                          "Signing Secret from Basic Information (32 characters)")
     if not webhooks and environ.get("SLACK_APP_TOKEN"):
         if not slack:
             raise ConfigError("SLACK_BOT_TOKEN must be set with SLACK_APP_TOKEN (Socket Mode)")

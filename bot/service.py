@@ -1,6 +1,7 @@
 """The one path every adapter takes: a Message in, the user's state applied, a Reply out."""
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -11,6 +12,7 @@ from bot.scrub import scrub
 from bot.state import MemoryState, Rate, State
 from bot.text import fold, normalize
 
+INLINE_TEXT_CHARS = 2000  # longer texts are read in a worker thread, off the event loop
 DECLINED_SCRUB_CHARS = 400  # what is kept is cut to 200 characters; this is room enough
 Observer = Callable[[Message, Reply, float], None]  # message, reply, seconds taken
 
@@ -50,7 +52,10 @@ class Service:
                     message = replace(message, preferred_lang=stored)
             if decision is Rate.NOTICE:
                 return self._observed(message, bot.notice("slow_down", message), started)
-        reply = bot.answer(message)
+        if len(message.text) > INLINE_TEXT_CHARS:  # one long message must not stall the others
+            reply = await asyncio.to_thread(bot.answer, message)
+        else:
+            reply = bot.answer(message)
         if message.user_id:
             if reply.language_choice:
                 await self.state.set_language(message.platform, message.user_id,

@@ -84,11 +84,12 @@ async def _changed(version, before: str) -> bool:
     ({"LOG_LEVEL": "foo"}, "LOG_LEVEL must be one of"),
     ({"STATE_SECRET": "short"}, "STATE_SECRET must be at least"),
     ({"TELEGRAM_WEBHOOK_SECRET": "has spaces in it"}, "TELEGRAM_WEBHOOK_SECRET must be"),
+    ({"TELEGRAM_WEBHOOK_SECRET": "a"}, "TELEGRAM_WEBHOOK_SECRET must be 16-256"),
 ])
 def test_a_bad_variable_is_one_line_at_every_door(door, env, message):
     clean = {k: v for k, v in os.environ.items()
              if not k.startswith(("TELEGRAM_", "SLACK_", "REDIS_", "STATE_", "PORT", "LOG_"))}
-    full = {**clean, "TELEGRAM_TOKEN": "123:ABC", "TELEGRAM_WEBHOOK_SECRET": "s", **env}
+    full = {**clean, "TELEGRAM_TOKEN": "123:ABC", "TELEGRAM_WEBHOOK_SECRET": "s" * 20, **env}
     out = subprocess.run([sys.executable, "-m", "bot", door], cwd=ROOT, env=full,
                          capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
     assert out.returncode == 2

@@ -28,6 +28,7 @@ def telegram_env(api, tmp_path) -> dict[str, str]:
     ({"TELEGRAM_TOKEN": "123:ABC"}, "TELEGRAM_WEBHOOK_SECRET must be set"),
     ({"TELEGRAM_TOKEN": "not-a-token", "TELEGRAM_WEBHOOK_SECRET": "s"}, "TELEGRAM_TOKEN must look"),
     ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET must be set"),
+    ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "   "}, "SLACK_SIGNING_SECRET must be set"),
     ({"REDIS_URL": "http://user:hunter2@host", "STATE_SECRET": "s" * 32}, "REDIS_URL must"),
     ({"REDIS_URL": "redis://127.0.0.1:6379/0"}, "STATE_SECRET must be set with REDIS_URL"),
     ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),

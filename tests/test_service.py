@@ -110,3 +110,32 @@ async def test_what_the_store_keeps_of_a_declined_question_is_the_scrubbed_text(
     reply = await Service(bot, store).handle(Message(text=text, platform="telegram", user_id="42"))
     assert reply is not None and reply.kind == "decline"
     assert list(store._declined) == [declined_text(text, bot)]
+
+
+async def test_a_very_long_message_does_not_stall_the_others(bot):
+    """A 40,000-character message is read off the event loop: other work keeps its turn."""
+    import asyncio
+    import random
+    import time
+    words = sorted(bot.index.token_freq)
+    rng = random.Random(5)
+    text = " ".join(rng.choice(words) + rng.choice("abcdefghij") for _ in range(5000))[:40_000]
+    service = Service(bot, MemoryState(secret=b"l" * 32))
+    gaps, done = [], asyncio.Event()
+
+    async def ticker():
+        last = time.perf_counter()
+        while not done.is_set():
+            await asyncio.sleep(0.002)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    ticking = asyncio.create_task(ticker())
+    started = time.perf_counter()
+    reply = await service.handle(Message(text=text, platform="slack", user_id="U1"))
+    spent = time.perf_counter() - started
+    done.set()
+    await ticking
+    assert reply is not None
+    assert max(gaps) < max(0.05, spent / 4), (max(gaps), spent)

@@ -12,7 +12,7 @@ from pathlib import Path
 from aiohttp import web
 
 TOKEN = "123:TEST"  # what the tests give the bot; the fake accepts any token
-WEBHOOK_SECRET = "s3cret_-X"
+WEBHOOK_SECRET = "s3cret_-X-webhook-test-0123"
 BOT_ID = 7000000001
 BOT_USERNAME = "UNHCR_KZ_bot"
 LONG_POLL_CAP = 0.5  # seconds a getUpdates waits for news at most: keeps shutdowns quick
