@@ -115,7 +115,9 @@ def build_app(service: Service, config: SlackConfig, outbox: Outbox | None = Non
 
     @app.command(re.compile("^/"), matchers=[in_manifest])
     @later
-    async def on_command(command, respond):
+    async def on_command(body, command, respond):
+        if not await _first_delivery(service, body):
+            return
         reply = await service.handle(command_message(command))
         if reply is not None:  # None: over the rate limit, already told once
             await _respond(outbox, respond, response_type="ephemeral",
@@ -155,6 +157,8 @@ def build_app(service: Service, config: SlackConfig, outbox: Outbox | None = Non
     @app.action(re.compile(r"^(?:topic|language):"))
     @later
     async def on_choice(body, action, respond, client):
+        if not await _first_delivery(service, body):
+            return
         reply = await _choice_reply(service, body, action)
         if reply is not None:
             await _answer_tap(outbox, body, reply, respond, client, share_label(service, reply))
@@ -162,6 +166,8 @@ def build_app(service: Service, config: SlackConfig, outbox: Outbox | None = Non
     @app.action(SHARE_ACTION)
     @later
     async def on_share(body, action, respond):
+        if not await _first_delivery(service, body):
+            return
         reply = await _choice_reply(service, body, action)
         if reply is not None:
             await _respond(outbox, respond, response_type="in_channel", replace_original=False,
@@ -204,9 +210,11 @@ def is_user_dm(event: Mapping, bot_user_id: str | None) -> bool:
 
 
 async def _first_delivery(service: Service, body: Mapping) -> bool:
-    # Slack retries an event it thinks went unanswered, with the same event_id.
-    event_id = body.get("event_id")
-    return not event_id or await service.first_time(PLATFORM, event_id)
+    """False for a delivery already answered: Slack retries an event with the same event_id,
+    and a signed slash command or button tap replayed within five minutes carries the same
+    trigger_id."""
+    key = body.get("event_id") or body.get("trigger_id")
+    return not isinstance(key, str) or not key or await service.first_time(PLATFORM, key)
 
 
 async def _choice_reply(service: Service, body: Mapping, action: Mapping) -> Reply | None:

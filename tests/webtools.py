@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 import json
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -78,7 +79,8 @@ def slack_command(text: str, response_url: str, user: str = "U0AIGERIM",
                   command: str = "/unhcr") -> str:
     """A slash-command form body, from the recorded payload."""
     form = json.loads((FIXTURES / "slack" / "slash_command.json").read_text(encoding="utf-8"))
-    form.update(text=text, response_url=response_url, user_id=user, command=command)
+    form.update(text=text, response_url=response_url, user_id=user, command=command,
+                trigger_id=f"{time.time_ns()}.1234567890123.{uuid.uuid4().hex}")
     return urlencode(form)
 
 

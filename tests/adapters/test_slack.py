@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import re
 import socket
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -58,8 +60,15 @@ def app(slack_service, slack_api, outbox):
 
 
 def load(name: str) -> dict:
-    """A recorded payload from tests/fixtures/slack/."""
-    return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    """A recorded payload from tests/fixtures/slack/, with a fresh trigger_id as Slack gives
+    every command and tap (a repeated one is a replay, and is not answered twice)."""
+    payload = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    if "trigger_id" in payload:
+        payload["trigger_id"] = f"{next(_TRIGGERS)}.1234567890123.{uuid.uuid4().hex}"
+    return payload
+
+
+_TRIGGERS = itertools.count(6_000_000_000_000)
 
 
 def signed_headers(body: str, *, timestamp: int | None = None, secret: str = SECRET,
@@ -450,3 +459,16 @@ async def test_socket_mode_stops_even_while_slack_is_unreachable(slack_service, 
     await asyncio.sleep(0.3)
     stop.set()
     await asyncio.wait_for(running, 2)
+
+
+async def test_a_replayed_slash_command_is_answered_once(app, slack_api):
+    """A signed command sent again within Slack's five minutes (same trigger_id) is acked
+    but not answered twice."""
+    form = {**load("slash_command"), "text": "office", "response_url": slack_api.response_url("cmd")}
+    body = urlencode(form)
+    for _ in range(3):
+        status, _, _ = await post(app, body)
+        assert status == 200
+    await slack_api.wait_for("response/cmd")
+    await asyncio.sleep(0.3)
+    assert len(slack_api.sent("response/cmd")) == 1
