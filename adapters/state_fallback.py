@@ -9,7 +9,7 @@ from typing import TypeVar
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from bot.state import DEDUP_TTL_SECONDS, REPORT_MIN_USERS, MemoryState, Rate, State
+from bot.state import DEDUP_TTL_SECONDS, MEMORY_KEYS_MAX, REPORT_MIN_USERS, MemoryState, Rate, State
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,10 @@ class FallbackState:
     """Every call goes to `primary`; while it is unreachable, to `fallback` instead.
 
     During an outage language choices are forgotten (replies fall back to detection) and
-    de-duplication, rate limits and declined counts are kept in this process only.
+    de-duplication, rate limits and declined counts are kept in this process only. The
+    de-duplication keys seen meanwhile are written back to the primary before it is asked
+    again, so an update answered during the outage and delivered again after it is not
+    answered twice.
     """
 
     def __init__(self, primary: State, fallback: State | None = None, *,
@@ -33,6 +36,12 @@ class FallbackState:
         self.retry_after = retry_after
         self._down = False
         self._retry_at = 0.0
+        self._unsynced: dict[str, float] = {}  # keys seen during the outage -> their expiry
+
+    @property
+    def reachable(self) -> bool:
+        """Whether the shared store answered the last time it was asked."""
+        return not self._down
 
     async def _call(self, call: Callable[[State], Awaitable[T]]) -> T:
         if self._down and time.monotonic() < self._retry_at:
@@ -64,7 +73,23 @@ class FallbackState:
         await self._call(lambda s: s.set_language(platform, user_id, lang))
 
     async def first_time(self, key: str, ttl: int = DEDUP_TTL_SECONDS) -> bool:
-        return await self._call(lambda s: s.first_time(key, ttl))
+        async def check(store: State) -> bool:
+            if store is self.primary and self._unsynced:
+                await self._write_back()  # an outage error here keeps the memory's answer
+            return await store.first_time(key, ttl)
+
+        first = await self._call(check)
+        if self._down and len(self._unsynced) < MEMORY_KEYS_MAX:
+            self._unsynced[key] = time.monotonic() + ttl
+        return first
+
+    async def _write_back(self) -> None:
+        """Tell the primary the keys seen while it was away, oldest first."""
+        now = time.monotonic()
+        for key, expires in list(self._unsynced.items()):
+            if expires > now:
+                await self.primary.first_time(key, max(1, int(expires - now)))
+            del self._unsynced[key]
 
     async def rate(self, platform: str, user_id: str) -> Rate:
         return await self._call(lambda s: s.rate(platform, user_id))

@@ -206,8 +206,9 @@ def healthz(rt: Runtime) -> JSONResponse:
     content = rt.service.bot.content
     error = rt.watcher.last_error
     waiting = rt.config.telegram and rt.config.webhooks and rt.telegram is None
+    store_ok = getattr(rt.service.state, "reachable", True)
     return JSONResponse({
-        "status": "degraded" if error or waiting else "ok",
+        "status": "degraded" if error or waiting or not store_ok else "ok",
         "content": {"version": content.version, "topics": len(content.topics),
                     "loaded_at": _iso(content.loaded_at)},
         "last_reload_error": error,
@@ -215,7 +216,7 @@ def healthz(rt: Runtime) -> JSONResponse:
         "platforms": {"telegram": "not ready" if waiting
                       else _platform(rt.config.telegram, rt.config.webhooks),
                       "slack": _platform(rt.config.slack, rt.config.webhooks)},
-        "state": rt.state_kind,
+        "state": rt.state_kind if store_ok else f"{rt.state_kind} unreachable",
     })
 
 

@@ -238,9 +238,16 @@ async def test_redis_stopped_mid_run_the_bot_keeps_answering_and_recovers(
         await asyncio.sleep(QUIET)
         assert [int(m["chat_id"]) for m in telegram_api.sent()].count(FIRST_CHAT + 200) == 1, \
             "a re-delivered update is still answered once (de-duplicated in process)"
+        down = await health(url)
+        assert (down["status"], down["state"]) == ("degraded", "redis unreachable")
 
         await asyncio.to_thread(redis_server.start)  # the same port, empty
         await asyncio.sleep(state.retry_after + 0.1)
+        assert (await post_all(url, [again])) == [200]  # Telegram delivers it once more
+        await asyncio.sleep(QUIET)
+        assert [int(m["chat_id"]) for m in telegram_api.sent()].count(FIRST_CHAT + 200) == 1, \
+            "an update answered during the outage is not answered again after it"
+        assert (await health(url))["state"] == "redis"
         await answer_to(url, telegram_api, private_update(daulet, "/language kk"))
         assert await stored_languages(redis_server.url) == ["kk"], "choices land in Redis again"
         assert "Алматы" in await answer_to(url, telegram_api, private_update(daulet))

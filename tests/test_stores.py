@@ -347,7 +347,9 @@ async def test_fallback_answers_through_a_redis_outage_and_resumes(tmp_path, cap
 
         server.start()  # same port, empty: it has not seen telegram:1
         await asyncio.sleep(0.25)
-        assert await state.first_time("telegram:1"), "the primary answers again"
+        assert not await state.first_time("telegram:1"), "seen during the outage: not again"
+        assert not await state.primary.first_time("telegram:1"), "written back to Redis"
+        assert await state.first_time("telegram:2"), "the primary answers again"
         await state.set_language("telegram", USER, "ru")
         assert await state.primary.get_language("telegram", USER) == "ru"
         recoveries = [r for r in caplog.records if "reachable again" in r.getMessage()]
