@@ -7,11 +7,12 @@ from typing import Any
 
 import yaml
 
+from bot import limits
 from bot.content import Content
 
 MAIN_COMMAND = "unhcr"
 SLASH_COMMANDS_MAX = 50  # slash_commands maxItems in Slack's manifest schema
-COMMAND_MAX = 32  # with its "/"
+COMMAND_MAX = limits.SLACK_COMMAND_MAX
 DESCRIPTION_MAX = 100
 APP_NAME = "UNHCR Kazakhstan"  # display_information.name: at most 35 characters
 APP_DESCRIPTION = "Answers questions about UNHCR in Kazakhstan in English, Russian and Kazakh."
@@ -20,12 +21,7 @@ MAIN_USAGE_HINT = "[topic or question, e.g. office · where is the office?]"
 BOT_SCOPES = ("commands", "chat:write", "app_mentions:read", "im:history")
 BOT_EVENTS = ("app_mention", "message.im", "app_home_opened")
 EVENTS_PATH = "/slack/events"  # one route serves events, commands and interactivity
-# Slack's own commands (slack.com/help/articles/201259356): a manifest naming one is rejected.
-SLACK_BUILT_IN = frozenset({
-    "active", "archive", "away", "collapse", "dm", "dnd", "expand", "feed", "feedback", "invite",
-    "join", "kick", "leave", "me", "msg", "mute", "open", "prefs", "pro", "remind", "remove",
-    "rename", "search", "shortcuts", "shrug", "star", "status", "topic", "who",
-})
+SLACK_BUILT_IN = limits.SLACK_BUILT_IN
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -119,6 +120,10 @@ def cmd_report(args) -> int:
 
 def cmd_slack_manifest(args) -> int:
     from adapters.slack import build_manifest
+    if not args.socket and not re.fullmatch(r"https://[^\s/?#]+(/[^\s?#]*)?", args.url):
+        print("slack-manifest: --url must be the bot's public https address, e.g. "
+              "https://bot.example.org (or use --socket)", file=sys.stderr)
+        return 2
     print(build_manifest(load_bot(args.content).content, url=args.url, socket=args.socket), end="")
     return 0
 

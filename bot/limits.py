@@ -12,3 +12,10 @@ SLACK_SECTION_MAX = 3000
 SLACK_BLOCKS_MAX = 50
 MIN_DANGER_EXAMPLES = 15  # example messages per danger category and language
 CONTACT_RECHECK_DAYS = 365  # a verified contact older than this is flagged for a new check
+SLACK_COMMAND_MAX = 32  # a slash command with its "/"
+# Slack's own commands (slack.com/help/articles/201259356): a manifest naming one is rejected.
+SLACK_BUILT_IN = frozenset({
+    "active", "archive", "away", "collapse", "dm", "dnd", "expand", "feed", "feedback", "invite",
+    "join", "kick", "leave", "me", "msg", "mute", "open", "prefs", "pro", "remind", "remove",
+    "rename", "search", "shortcuts", "shrug", "star", "status", "topic", "who",
+})

@@ -296,6 +296,10 @@ def _check_commands(r: _Report, d: dict, topic_id: str, seen: dict) -> None:
                     "1-32 characters of lowercase a-z, 0-9 and _ (Telegram's rule)")
         elif word in RESERVED_COMMANDS:
             r.error(path, f"command '/{word}' is reserved for the bot itself")
+        elif word in limits.SLACK_BUILT_IN or len(word) + 1 > limits.SLACK_COMMAND_MAX:
+            r.warning(path, f"Slack has no command '/{word}'",
+                      "a Slack built-in name or over 31 characters: in Slack it is reached only "
+                      f"as '/unhcr {word}'; choose another name to give it its own command")
         elif word in seen and seen[word][0] != topic_id:
             other, doc, first = seen[word]
             where = doc.where(*first)

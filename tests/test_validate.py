@@ -733,3 +733,11 @@ def test_a_placeholder_a_message_is_not_given_is_an_error(cdir):
     edit(cdir, MESSAGES, 'kk: "Бір минут күтіп, қайта сұраңыз."', 'kk: "Бір {minutes} минут күтіп."')
     [p] = errors(check(cdir))
     assert "placeholder" in p.message and p.where.line == line_of(cdir, MESSAGES, "{minutes}")
+
+
+def test_a_command_slack_cannot_have_is_a_warning_that_says_how_it_is_reached(cdir):
+    edit(cdir, ALPHA, "aliases: [reading]", "aliases: [reading, status, " + "x" * 32 + "]")
+    problems = warnings_(check(cdir))
+    assert [p.message for p in problems] == ["Slack has no command '/status'",
+                                             "Slack has no command '/" + "x" * 32 + "'"]
+    assert all("/unhcr" in p.hint for p in problems)

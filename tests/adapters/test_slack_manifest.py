@@ -88,3 +88,11 @@ def test_cli_prints_it():
     assert result.returncode == 0, result.stderr
     manifest = yaml.safe_load(result.stdout)
     assert manifest["features"]["slash_commands"][0]["command"] == "/unhcr"
+
+
+def test_cli_refuses_a_url_that_is_not_https_in_one_line():
+    result = subprocess.run([sys.executable, "-m", "bot", "slack-manifest", "--url",
+                             "bot.example.org"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 2 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and "https" in result.stderr
