@@ -25,8 +25,13 @@ def content_dir(arg: str | None = None) -> Path:
 def load_bot(path: str | None = None):
     """Load content and build the bot; on invalid content print the report and exit 2."""
     from bot.answer import Bot
+    folder = content_dir(path)
+    if not folder.is_dir():  # e.g. an installed package, run outside the project
+        print(f"no content folder at {folder}: pass --content FOLDER or set CONTENT_DIR to "
+              "the folder holding messages.yaml and topics/", file=sys.stderr)
+        raise SystemExit(2)
     try:
-        content = load_content(content_dir(path))
+        content = load_content(folder)
     except ContentError as e:
         print(str(e), file=sys.stderr)
         raise SystemExit(2) from None

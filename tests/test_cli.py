@@ -105,3 +105,10 @@ def test_bot_refuses_to_start_on_invalid_content(tmp_path):
     assert out.returncode == 2
     assert "office.yaml:3:1" in out.stderr and "did you mean 'command'" in out.stderr
     assert out.stdout == ""
+
+
+def test_without_a_content_folder_one_line_says_how_to_point_at_one(tmp_path):
+    out = run("--content", str(tmp_path / "nowhere"), "ask", "where is the office")
+    assert out.returncode == 2 and out.stdout == ""
+    [line] = out.stderr.strip().splitlines()
+    assert "--content FOLDER or set CONTENT_DIR" in line
