@@ -78,8 +78,7 @@ class Bot:
             return self._decline(lang, match)
         reply = self.topic_reply(topic, lang, best.score)
         if topic.can_change and self._asks_about_now(text):
-            dated = self.content.message("may_have_changed", lang)
-            reply = replace(reply, note=f"{reply.note} {dated}" if reply.note else dated)
+            reply = _with_note(reply, self.content.message("may_have_changed", lang))
         return reply
 
     def _overdue(self, topic: Topic, lang: str) -> str | None:
@@ -156,7 +155,7 @@ class Bot:
             reply = self._build_topic_reply(topic, lang)
         overdue = self._overdue(topic, lang)
         if overdue:
-            reply = replace(reply, note=f"{reply.note} {overdue}" if reply.note else overdue)
+            reply = _with_note(reply, overdue)
         return reply if score == reply.score else replace(reply, score=score)
 
     def _build_topic_reply(self, topic: Topic, lang: str) -> Reply:
@@ -267,3 +266,8 @@ class Bot:
     def _language_set(self, code: str) -> Reply:
         return Reply(blocks=self._blocks("language_set", code), lang=code, kind="language",
                      intent="language", score=1.0, language_choice=code)
+
+
+def _with_note(reply: Reply, line: str) -> Reply:
+    """`reply` with `line` added to the note shown before it."""
+    return replace(reply, note=f"{reply.note} {line}" if reply.note else line)
