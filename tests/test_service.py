@@ -138,4 +138,4 @@ async def test_a_very_long_message_does_not_stall_the_others(bot):
     done.set()
     await ticking
     assert reply is not None
-    assert max(gaps) < max(0.05, spent / 4), (max(gaps), spent)
+    assert max(gaps) < max(0.1, spent / 4), (max(gaps), spent)  # inline: the whole 0.4 s
