@@ -1,13 +1,14 @@
-"""Command line: ask, chat, validate, explain, eval, topics (and later serve, poll)."""
+"""Command line: ask, validate, explain, eval and topics; the platform commands (chat, run, poll,
+serve, ...) come from the packages that provide the `unhcr_bot.commands` entry points."""
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import re
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bot.content import DEFAULT_CONTENT_DIR, ContentError, load_content
 from bot.message import Message
@@ -68,71 +69,6 @@ def cmd_ask(args) -> int:
     return 0
 
 
-def cmd_chat(args) -> int:
-    from adapters.console import run_console
-    from adapters.runtime import start_runtime
-    rt = start_runtime("chat", webhooks=False, content_dir=args.content)
-    return 2 if rt is None else run_console(rt)
-
-
-def cmd_run(args) -> int:
-    """The console chat, or, with platform tokens set, the platforms: one runtime either way."""
-    from adapters.console import run_console
-    from adapters.runner import run_poll
-    from adapters.runtime import start_runtime
-    rt = start_runtime("run", webhooks=False, content_dir=args.content)
-    if rt is None:
-        return 2
-    if rt.config.telegram or rt.config.slack:
-        return run_poll(rt, host=args.host)
-    return run_console(rt)
-
-
-def cmd_poll(args) -> int:
-    from adapters.runner import run_poll
-    from adapters.runtime import start_runtime
-    rt = start_runtime("poll", webhooks=False, content_dir=args.content)
-    return 2 if rt is None else run_poll(rt, host=args.host)
-
-
-def cmd_serve(args) -> int:
-    from adapters.server import serve
-    return serve(host=args.host, port=args.port, content_dir=args.content)
-
-
-def cmd_report(args) -> int:
-    import asyncio
-
-    from adapters.stores import open_state
-    from bot.state import DECLINED_RETENTION_DAYS, REPORT_MIN_USERS
-
-    async def top():
-        state = open_state(os.environ)
-        try:
-            return await state.top_declined(limit=args.limit)
-        finally:
-            await state.close()
-
-    rows = asyncio.run(top())
-    print(f"Questions the bot declined, asked by at least {REPORT_MIN_USERS} people "
-          f"in the last {DECLINED_RETENTION_DAYS} days:")
-    for text, people in rows:
-        print(f"{people:5d}  {text}")
-    if not rows:
-        print("  (none)")
-    return 0
-
-
-def cmd_slack_manifest(args) -> int:
-    from adapters.slack import build_manifest
-    if not args.socket and not re.fullmatch(r"https://[^\s/?#]+(/[^\s?#]*)?", args.url):
-        print("slack-manifest: --url must be the bot's public https address, e.g. "
-              "https://bot.example.org (or use --socket)", file=sys.stderr)
-        return 2
-    print(build_manifest(load_bot(args.content).content, url=args.url, socket=args.socket), end="")
-    return 0
-
-
 def cmd_validate(args) -> int:
     from bot.content import check_documents, read_documents
     try:
@@ -180,6 +116,9 @@ def explain_danger(bot: Bot, match: Match) -> str:
         lines.append(f"look-alike {danger.look_alike!r}: {danger.look_alike_score:.3f}")
     if danger.score < need:
         lines.append("rule: under the danger threshold -> no referral")
+    elif danger.about_subject:
+        lines.append("rule: the message asks about the subject (a word of the class 'subject') "
+                     "-> no referral")
     elif not bot.is_referral(match) and danger.look_alike_score:
         lines.append("rule: the look-alike holds every danger word and is held -> its answer")
     elif best is None or best.score < bot.content.threshold:
@@ -223,8 +162,50 @@ def cmd_topics(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every subcommand."""
+COMMANDS_GROUP = "unhcr_bot.commands"  # entry points: the subcommand's name = a PlatformCommand
+CORE_COMMANDS = ("ask", "validate", "explain", "eval", "topics")  # the ones build_parser defines
+DEFAULT_COMMAND = "chat"
+HELP = "--help"
+
+
+class PlatformCommand(Protocol):
+    """A subcommand an entry point of COMMANDS_GROUP provides (adapters/cli.py)."""
+
+    help: str
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        """Add the subcommand's own options to its parser."""
+
+    def run(self, args: argparse.Namespace) -> int:
+        """Run the subcommand; the exit code."""
+
+
+def platform_commands() -> dict[str, PlatformCommand]:
+    """The subcommands the installed entry points provide, by name (none of the core's)."""
+    from importlib.metadata import entry_points
+    return {ep.name: ep.load() for ep in entry_points(group=COMMANDS_GROUP)
+            if ep.name not in CORE_COMMANDS}
+
+
+def requested_command(argv: Sequence[str]) -> str | None:
+    """The subcommand `argv` names, at a glance: its first word that is neither an option nor
+    --content's value; HELP for a request for help before it, None for no subcommand.
+
+    argparse reads argv in the end: this only tells whether to look the platform commands up.
+    """
+    words = iter(argv)
+    for word in words:
+        if word == "-h" or (len(word) > 2 and HELP.startswith(word)):
+            return HELP
+        if len(word) > 2 and "--content".startswith(word):
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def build_parser(platform: Mapping[str, PlatformCommand] | None = None) -> argparse.ArgumentParser:
+    """The argument parser for every subcommand: the core's and those in `platform`."""
     parser = argparse.ArgumentParser(prog="unhcr-bot", description="UNHCR Kazakhstan information bot")
     parser.add_argument("--content", help="content folder (default: $CONTENT_DIR or ./content)")
     sub = parser.add_subparsers(dest="command")
@@ -233,24 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per answer")
     p.add_argument("text", nargs="*")
     p.set_defaults(func=cmd_ask)
-    sub.add_parser("chat", help="interactive console chat").set_defaults(func=cmd_chat)
-    for name, func, text in (
-            ("run", cmd_run, "run the bot: polling with platform tokens set, else the console"),
-            ("poll", cmd_poll, "Telegram long polling and Slack Socket Mode, from the environment")):
-        p = sub.add_parser(name, help=text)
-        p.add_argument("--host", default="0.0.0.0", help="for /healthz and /metrics, when PORT is set")
-        p.set_defaults(func=func)
-    p = sub.add_parser("serve", help="the web process: Telegram webhook, Slack events, /healthz")
-    p.add_argument("--host", default="0.0.0.0")
-    p.add_argument("--port", type=int, help="default: $PORT, else 8080")
-    p.set_defaults(func=cmd_serve)
-    p = sub.add_parser("report", help="top declined questions, for editors (from the state store)")
-    p.add_argument("--limit", type=int, default=20)
-    p.set_defaults(func=cmd_report)
-    p = sub.add_parser("slack-manifest", help="print a Slack app manifest generated from content")
-    p.add_argument("--url", default="https://HOST", help="public base URL of the web process")
-    p.add_argument("--socket", action="store_true", help="a Socket Mode app (no request URLs)")
-    p.set_defaults(func=cmd_slack_manifest)
+    for name, command in (platform or {}).items():
+        p = sub.add_parser(name, help=command.help)
+        command.add_arguments(p)
+        p.set_defaults(func=command.run)
     p = sub.add_parser("validate", help="check content, report every problem")
     p.add_argument("dir", nargs="?")
     p.set_defaults(func=cmd_validate)
@@ -265,8 +232,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line."""
-    args = build_parser().parse_args(argv)
+    """Run the command line; the platform commands are looked up only when one is asked for."""
+    argv = sys.argv[1:] if argv is None else argv
+    name = requested_command(argv)
+    platform = {} if name in CORE_COMMANDS else platform_commands()
+    if not platform and name not in (*CORE_COMMANDS, HELP):
+        print(f"{name or DEFAULT_COMMAND}: the platform adapters are not installed (no "
+              f"{COMMANDS_GROUP} entry point); the core alone has {', '.join(CORE_COMMANDS)}",
+              file=sys.stderr)
+        return 2
+    parser = build_parser(platform)
+    args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        args = build_parser().parse_args(["chat"])
+        args = parser.parse_args([DEFAULT_COMMAND])
     return args.func(args)

@@ -26,6 +26,11 @@ def is_word_class(f: str) -> bool:
     return f.startswith("<")
 
 
+# The class of words that say a message asks about the subject, not of someone's own danger
+# ("for my essay: can refugees be deported", "депортация по закону, для курсовой").
+SUBJECT_CLASS = "subject"
+
+
 # Function words count in an example, a little: "не хочу жить" (don't want to live) must
 # not fire on "где жить" (where to live), nor "i dont want to live" on "where do they live".
 DANGER_STOP_WEIGHT = 0.5
@@ -50,6 +55,9 @@ class Danger:
     # dying to know" beside "i want to die"), and how much of it the message holds.
     look_alike: str | None = None
     look_alike_score: float = 0.0
+    # The message says it asks about the subject (a word of the class "subject", as typed:
+    # essay, курсовой, жалпы), for study or the news, rather than of someone in danger.
+    about_subject: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +96,12 @@ class DangerIndex:
         """The content words of every danger example."""
         return frozenset(self._weight)
 
-    def find(self, words: Sequence[str], personal: bool = False) -> Danger | None:
+    def find(self, words: Sequence[str], personal: bool = False,
+             about_subject: bool = False) -> Danger | None:
         """The danger example a message's features (in the message's order) hold most of,
         with the look-alike that best accounts for it; None when no danger example is held
-        (see `_holds_enough`). `personal`: the message says "I", which is no feature."""
+        (see `_holds_enough`). `personal`: the message says "I", which is no feature;
+        `about_subject`: it says it asks about the subject (see `Danger.about_subject`)."""
         feats = set(words)
         personal = personal or any(map(is_word_class, words))  # someone, a child, "not"
         held: dict[int, float] = {}
@@ -118,7 +128,8 @@ class DangerIndex:
                     default=None, key=_rank)
         return Danger(category=example.category, score=round(danger[0], 4), matched=matched,
                       example=example.text, look_alike=alike[3].text if alike else None,
-                      look_alike_score=round(alike[0], 4) if alike else 0.0)
+                      look_alike_score=round(alike[0], 4) if alike else 0.0,
+                      about_subject=about_subject)
 
 
 def _holds_enough(example: _Example, feats: Collection[str], personal: bool) -> bool:
@@ -161,9 +172,10 @@ def referral_wins(danger: Danger | None, danger_threshold: float, topic_score: f
     that answers confidently ("which police committee does UNHCR support": the government
     topic holds "police"; "police took my husband" holds "took", which no topic does), or
     a look-alike that the message holds nearly as much of as of the danger example (0.1
-    less), or two thirds of ("this deadline is killing me" beside "they want to kill me").
+    less), or two thirds of ("this deadline is killing me" beside "they want to kill me"); or
+    the message says it asks about the subject ("for my essay", "жалпы білгім келеді").
     """
-    if danger is None or danger.score < danger_threshold:
+    if danger is None or danger.score < danger_threshold or danger.about_subject:
         return False
     if danger.look_alike_score >= min(danger.score - LOOK_ALIKE_MARGIN, LOOK_ALIKE_HELD):
         return False  # an ordinary message holds every danger word, and the message holds it

@@ -157,6 +157,7 @@ _LATIN_LETTERS = str.maketrans({
 
 
 _VOWEL_I = re.compile(r"([aeouy])i(?![aeiouy])")  # "qai", "kaida": the i is й
+_VOWEL_J = re.compile(r"([aeiouy])j(?![aeiouy])")  # "rejs", "moj": the j is й ("kujat": ж)
 
 
 @lru_cache(maxsize=65536)
@@ -165,6 +166,7 @@ def to_cyrillic(token: str, vowel_i: bool = True) -> str:
     `vowel_i` false, an i after a vowel stays и ('kuieuim' -> 'куиеуим', күйеуім)."""
     if vowel_i:
         token = _VOWEL_I.sub(r"\1й", token)
+    token = _VOWEL_J.sub(r"\1й", token)
     for latin, cyr in _LATIN_DIGRAPHS:
         token = token.replace(latin, cyr)
     return token.translate(_LATIN_LETTERS)

@@ -12,7 +12,7 @@ from operator import mul
 from rapidfuzz.distance import OSA
 
 from bot.content import Content
-from bot.danger import Danger, DangerIndex, word_class
+from bot.danger import SUBJECT_CLASS, Danger, DangerIndex, word_class
 from bot.text import (
     STOP_FEATURES,
     STOPWORDS,
@@ -174,8 +174,17 @@ def _read_phrases(content: Content, vocab: _Vocabulary) -> tuple[dict[str, list[
 def _read_word_classes(content: Content, vocab: _Vocabulary) -> dict[str, str]:
     """Each feature of a word of a class ("сын", "ұлым") -> its class ("<child>")."""
     return {feature(t): word_class(name)
-            for name, by_lang in content.protection.word_classes.items()
+            for name, by_lang in content.protection.word_classes.items() if name != SUBJECT_CLASS
             for lang, words in by_lang.items() for word in words for t in vocab.learn(word, lang)}
+
+
+def _cue_tokens(content: Content, keep) -> frozenset[str]:
+    """The words of the classes looked for among a message's tokens as typed, not as
+    features: "I", "я" (too short to be features), and the subject class ("курсовой" says
+    study, "курсы" does not, though both fold to "курс")."""
+    return frozenset(t for name, by_lang in content.protection.word_classes.items()
+                     for words in by_lang.values() for word in words
+                     for t in tokens(word) if keep(name, word))
 
 
 def _read_danger(content: Content, vocab: _Vocabulary,
@@ -186,10 +195,31 @@ def _read_danger(content: Content, vocab: _Vocabulary,
              for lang, examples in category.examples.items() for example in examples]
     texts += [("", text, lang) for lang, look_alikes in protection.look_alikes.items()
               for text in look_alikes]
+    cyrillic = _cyrillic_languages(content)
     # Sorted: a word's weight is summed in the same order in every process.
-    return [(category, text, tuple(sorted({classes.get(f, f)
-                                           for f in _row(vocab.learn(text, lang))})))
+    return [(category, text,
+             tuple(sorted({classes.get(f, f)
+                           for f in _row(vocab.learn(_spelled(text, lang in cyrillic), lang))})))
             for category, text, lang in texts]
+
+
+def _cyrillic_languages(content: Content) -> frozenset[str]:
+    """The languages whose topics are written in Cyrillic letters (Russian, Kazakh)."""
+    written: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for topic in content.topics:
+        for lang, text in topic.texts.items():
+            latin, cyr, _ = script_counts(text.title + " " + text.answer)
+            written[lang][0] += latin
+            written[lang][1] += cyr
+    return frozenset(lang for lang, (latin, cyr) in written.items() if cyr > latin)
+
+
+def _spelled(text: str, in_cyrillic: bool) -> str:
+    """A danger example as messages are read: in a Cyrillic language, an example typed in
+    Latin letters ("muzh b'et") is spelled back into Cyrillic, as such a message will be."""
+    if not in_cyrillic or not text.isascii():
+        return text
+    return " ".join(to_cyrillic(t) if t.isalpha() else t for t in tokens(text))
 
 
 class Index:
@@ -200,6 +230,8 @@ class Index:
         intents, answers = _read_phrases(content, vocab)
         self.intent_ids = list(intents)
         self.word_classes = _read_word_classes(content, vocab)
+        self.one_letter_cues = _cue_tokens(content, lambda name, word: len(word) == 1)
+        self.subject_cues = _cue_tokens(content, lambda name, word: name == SUBJECT_CLASS)
         danger_examples = _read_danger(content, vocab, self.word_classes)
         self.lang_vocab = vocab.languages()
         self.token_freq = vocab.counts()
@@ -394,8 +426,11 @@ class Index:
         is_english = tok in STOPWORDS or "en" in self.lang_vocab.get(tok, ())
         cyr = to_cyrillic(tok)
         langs = self.lang_vocab.get(cyr, ())
+        # A stem that keeps only the start of a long word is no evidence: "statelesness"
+        # spelled in Cyrillic folds to "стат" (of статус), yet it is English misspelt.
+        stem = feature(cyr)
         is_cyrillic = ("ru" in langs or "kk" in langs
-                       or (len(cyr) >= 4 and feature(cyr) in self.weight))
+                       or (len(cyr) >= 4 and stem in self.weight and 2 * len(stem) >= len(cyr)))
         if is_english and not is_cyrillic:  # "be", "men": both; they decide nothing
             return 1
         if is_cyrillic and not is_english:
@@ -413,8 +448,10 @@ class Index:
         feats, corrections, unknown = self.analyse(text)
         classes = self.word_classes
         # "I" is one letter, so no feature; but "i was raped" says who it happened to.
+        said = tokens(text)
         danger = self.danger.find(list(dict.fromkeys(classes.get(f, f) for f in feats)),
-                                  personal="i" in tokens(text))
+                                  personal=not self.one_letter_cues.isdisjoint(said),
+                                  about_subject=not self.subject_cues.isdisjoint(said))
         # Words only danger examples use are, to the topics, words they do not know.
         unheard = set(unknown).union(f for f in feats if f in self.danger_features)
         query = self._query(feats, {c for _, c in corrections}, unheard)

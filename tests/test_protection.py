@@ -101,3 +101,18 @@ def test_help_names_privacy_and_each_platforms_own_commands(bot):
         assert "/privacy" in telegram and "/language" in telegram
         assert "/unhcr privacy" in slack and "/unhcr language" in slack
         assert " /language" not in slack.replace("/unhcr language", "")
+
+
+def test_a_message_asking_about_the_subject_gets_no_referral(bot):
+    # The same danger words, asked for an essay or "in general", are about the subject.
+    for text in ["for my essay: can refugees legally be deported from kazakhstan",
+                 "депортация беженцев по закону рк, пишу реферат",
+                 "депортацияланған адам қайта кіре ала ма, жалпы білгім келеді"]:
+        reply = bot.answer(msg(text))
+        assert reply.kind != "referral", text
+    assert bot.answer(msg("they will deport me tomorrow")).kind == "referral"
+
+
+def test_explain_names_the_subject_rule(capsys):
+    main(["explain", "for", "my", "essay:", "can", "refugees", "be", "deported"])
+    assert "rule: the message asks about the subject" in capsys.readouterr().out

@@ -172,3 +172,16 @@ def test_explain_lists_candidates(bot):
     assert match.best.intent == "head"
     assert len(match.candidates) <= 3
     assert all(0 <= c.score <= 1 for c in match.candidates)
+
+
+def test_one_misspelt_english_word_is_answered_in_english(bot):
+    # Spelled in Cyrillic it folds to a stem of статус: that alone does not make it Russian.
+    reply = bot.answer(msg("statelesness"))
+    assert (reply.intent, reply.lang) == ("statelessness", "en")
+    assert bot.answer(msg("ofis gde")).lang == "ru"
+
+
+def test_a_j_after_a_vowel_is_read_as_short_i_in_latin_typed_russian(bot):
+    # "rejs" is рейс (a flight), as "moj" is мой; "zaderjali" keeps its ж.
+    features, _, _ = bot.index.analyse("rejs zaderjali na 5 chasov")
+    assert "рейс" in features
