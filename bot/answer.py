@@ -99,7 +99,9 @@ class Bot:
 
     def is_referral(self, match: Match) -> bool:
         """Whether a reading of a message calls for the referral (see `referral_wins`)."""
-        best = match.best
+        # A topic read from one clause of a long message never outweighs danger read from
+        # the whole: it is offered beside the referral instead.
+        best = None if match.clause else match.best
         return referral_wins(match.danger, self.content.protection.threshold,
                              best.score if best else 0.0, best.matched if best else (),
                              self.content.threshold)

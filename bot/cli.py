@@ -98,6 +98,8 @@ def cmd_explain(args) -> int:
         print(f"typo: {typed} -> {fixed}")
     if match.unknown:
         print(f"unknown: {' '.join(match.unknown)}")
+    if match.clause:
+        print(f"the whole is not understood; read from the clause: {match.clause!r}")
     for c in match.candidates:
         print(f"{c.score:.3f}  {c.intent:20s} matched: {' '.join(c.matched)}")
     print(explain_danger(bot, match))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -56,6 +57,9 @@ class Match:
     corrections: tuple[tuple[str, str], ...]  # (typed word, the known word it became)
     unknown: tuple[str, ...]
     danger: Danger | None = None  # the closest danger example, however far
+    # The part of a long message the candidates were read from, when the whole was not
+    # understood ("...we arrived last week. how do we ask for asylum?"); None: the whole.
+    clause: str | None = None
 
     @property
     def best(self) -> Candidate | None:
@@ -222,6 +226,11 @@ def _spelled(text: str, in_cyrillic: bool) -> str:
     return " ".join(to_cyrillic(t) if t.isalpha() else t for t in tokens(text))
 
 
+# Where a message's clauses end: sentence ends and semicolons before a space (not the dots
+# of "mail.kz"), new lines, and commas.
+_CLAUSE_END = re.compile(r"[.!?;]+(?=\s|$)|\n+|,\s")
+
+
 class Index:
     """An inverted index over the example questions of every topic and meta intent."""
 
@@ -230,6 +239,7 @@ class Index:
         intents, answers = _read_phrases(content, vocab)
         self.intent_ids = list(intents)
         self.word_classes = _read_word_classes(content, vocab)
+        self.threshold = content.threshold
         self.one_letter_cues = _cue_tokens(content, lambda name, word: len(word) == 1)
         self.subject_cues = _cue_tokens(content, lambda name, word: name == SUBJECT_CLASS)
         danger_examples = _read_danger(content, vocab, self.word_classes)
@@ -444,6 +454,29 @@ class Index:
         return STOP_WEIGHT if f in STOP_FEATURES else self.unknown_weight
 
     def understand(self, text: str, top: int = 3) -> Match:
+        """Score every intent sharing a word with `text`, best first; when a long message
+        is not understood as a whole, the candidates of its best-understood clause."""
+        match = self._understand(text, top)
+        best = match.best
+        if best is not None and best.score >= self.threshold:
+            return match
+        clauses = _CLAUSE_END.split(text)
+        if len(clauses) < 2:
+            return match
+        read = []
+        for n, clause in enumerate(clauses):
+            part = self._understand(clause, top, with_danger=False)
+            if part.best is not None and part.best.score >= self.threshold \
+                    and self.intent_ids.index(part.best.intent) not in self.meta_intents:
+                read.append((part.best.score, n, clause, part))
+        if not read:
+            return match
+        # The best-understood clause; of equals, the later (the question follows the story).
+        _, _, clause, part = max(read)
+        return Match(part.candidates, match.features, match.corrections, match.unknown,
+                     match.danger, clause.strip())
+
+    def _understand(self, text: str, top: int, with_danger: bool = True) -> Match:
         """Score every intent sharing a word with `text`; best first."""
         feats, corrections, unknown = self.analyse(text)
         classes = self.word_classes
@@ -451,7 +484,8 @@ class Index:
         said = tokens(text)
         danger = self.danger.find(list(dict.fromkeys(classes.get(f, f) for f in feats)),
                                   personal=not self.one_letter_cues.isdisjoint(said),
-                                  about_subject=not self.subject_cues.isdisjoint(said))
+                                  about_subject=not self.subject_cues.isdisjoint(said)) \
+            if with_danger else None
         # Words only danger examples use are, to the topics, words they do not know.
         unheard = set(unknown).union(f for f in feats if f in self.danger_features)
         query = self._query(feats, {c for _, c in corrections}, unheard)

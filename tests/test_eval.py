@@ -5,6 +5,7 @@ import pytest
 
 from bot.evaluate import (
     DEFAULT_PROTECTION_FILE,
+    EVAL_DIR,
     evaluate,
     evaluate_protection,
     is_protection_set,
@@ -57,9 +58,10 @@ def _said_in_content(content) -> set[str]:
     return {normalize(ex) for ex in said}
 
 
-@pytest.mark.parametrize("eval_file", ["questions", "protection"])
+@pytest.mark.parametrize("eval_file", ["questions", "protection", "understanding"])
 def test_no_eval_message_copies_content(content, questions, protection_set, eval_file):
-    items = questions if eval_file == "questions" else protection_set
+    items = {"questions": questions, "protection": protection_set,
+             "understanding": load_questions(EVAL_DIR / "understanding.yaml")}[eval_file]
     said = _said_in_content(content)
     copied = [item["q"] for item in items if normalize(item["q"]) in said]
     assert not copied, f"eval messages copied from content: {copied}"

@@ -185,3 +185,34 @@ def test_a_j_after_a_vowel_is_read_as_short_i_in_latin_typed_russian(bot):
     # "rejs" is рейс (a flight), as "moj" is мой; "zaderjali" keeps its ж.
     features, _, _ = bot.index.analyse("rejs zaderjali na 5 chasov")
     assert "рейс" in features
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("i fled afghanistan and arrived in almaty last week, how can i ask for asylum here", "en"),
+    ("Здравствуйте, я из Афганистана, приехал в Алматы неделю назад. Как подать на статус "
+     "беженца?", "ru"),
+    ("сәлеметсіз бе, біз ауғанстаннан бір ай бұрын келдік, алматыда тұрамыз. босқын мәртебесін "
+     "қалай сұраймыз?", "kk"),
+])
+def test_a_story_before_the_question_is_answered_from_the_question(bot, text, lang):
+    reply = bot.answer(msg(text))
+    assert (reply.kind, reply.intent, reply.lang) == ("answer", "asylum", lang)
+
+
+def test_danger_in_a_story_still_refers_and_offers_the_question_asked(bot):
+    reply = bot.answer(msg("we came from kabul last month. police took my husband yesterday. "
+                           "how do we apply for refugee status?"))
+    assert (reply.kind, reply.intent) == ("referral", "detention")
+    assert "asylum" in [c.value for c in reply.choices]
+
+
+def test_a_story_with_no_question_the_bot_knows_is_still_declined(bot):
+    reply = bot.answer(msg("we arrived in almaty on monday. what is the exchange rate of the "
+                           "tenge today?"))
+    assert reply.kind == "decline"
+
+
+def test_explain_shows_the_clause_a_story_was_read_from(capsys):
+    from bot.cli import main
+    main(["explain", "i arrived in almaty last week, how can i ask for asylum here"])
+    assert "read from the clause: 'how can i ask for asylum here'" in capsys.readouterr().out
