@@ -12,7 +12,7 @@ from typing import Any
 from adapters.config import ConfigError, ServerConfig, server_config
 from adapters.metrics import Metrics
 from adapters.reload import ContentWatcher
-from adapters.stores import open_state
+from adapters.state import open_state
 from bot.answer import Bot
 from bot.content import Content, ContentError, load_content
 from bot.service import Service

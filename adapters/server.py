@@ -20,14 +20,15 @@ def serve(host: str = "0.0.0.0", port: int | None = None, content_dir: str | Non
     rt = start_runtime("serve", port=port, content_dir=content_dir)
     if rt is None:
         return 2
-    _server_class()(uvicorn.Config(build_web_app(rt), host=host, port=rt.config.port or 0,
-                                   log_level="warning", access_log=False, lifespan="on",
-                                   timeout_graceful_shutdown=GRACEFUL_SECONDS)).run()
+    server_class()(uvicorn.Config(build_web_app(rt), host=host, port=rt.config.port or 0,
+                                  log_level="warning", access_log=False, lifespan="on",
+                                  timeout_graceful_shutdown=GRACEFUL_SECONDS)).run()
     log.info("stopped")
     return 0
 
 
-def _server_class():
+def server_class():
+    """uvicorn's Server class for the web process: a drained SIGTERM exits with code 0."""
     import uvicorn
 
     class Server(uvicorn.Server):

@@ -38,9 +38,9 @@ from telegram.ext import (  # noqa: E402
     filters,
 )
 
-from adapters.server import GRACEFUL_SECONDS, _server_class  # noqa: E402
+from adapters.server import GRACEFUL_SECONDS, server_class  # noqa: E402
 from adapters.telegram import MAX_RETRIES, TelegramConfig, process_webhook, running  # noqa: E402
-from adapters.telegram_updates import CONCURRENT_UPDATES, ChatOrderedUpdateProcessor  # noqa: E402
+from adapters.telegram.updates import CONCURRENT_UPDATES, ChatOrderedUpdateProcessor  # noqa: E402
 from adapters.web import BodyIncomplete, BodyTooLarge, body_refusal, read_body  # noqa: E402
 
 
@@ -57,7 +57,7 @@ async def echo_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def build_echo_application(config: TelegramConfig) -> Application:
-    """The Application as adapters.telegram builds it for webhooks, with echo handlers."""
+    """The Application as adapters/telegram builds it for webhooks, with echo handlers."""
     limiter = AIORateLimiter(overall_max_rate=float(os.environ.get(
         "BENCH_OVERALL_MAX_RATE", FloodLimit.MESSAGES_PER_SECOND)), max_retries=MAX_RETRIES)
     builder = (Application.builder().token(config.token).base_url(config.api_url)
@@ -72,7 +72,7 @@ def build_echo_application(config: TelegramConfig) -> Application:
 
 
 def build_echo_app(config: TelegramConfig) -> Starlette:
-    """POST /telegram as adapters.web routes it, and GET /healthz."""
+    """POST /telegram as adapters/web.py routes it, and GET /healthz."""
     state: dict = {}
 
     @contextlib.asynccontextmanager
@@ -102,9 +102,9 @@ def build_echo_app(config: TelegramConfig) -> Starlette:
 def main() -> None:
     """Serve the echo bot on 127.0.0.1:$PORT with the serve process's uvicorn settings."""
     app = build_echo_app(TelegramConfig.from_env())
-    _server_class()(uvicorn.Config(app, host="127.0.0.1", port=int(os.environ["PORT"]),
-                                   log_level="warning", access_log=False, lifespan="on",
-                                   timeout_graceful_shutdown=GRACEFUL_SECONDS)).run()
+    server_class()(uvicorn.Config(app, host="127.0.0.1", port=int(os.environ["PORT"]),
+                                  log_level="warning", access_log=False, lifespan="on",
+                                  timeout_graceful_shutdown=GRACEFUL_SECONDS)).run()
 
 
 if __name__ == "__main__":

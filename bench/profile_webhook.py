@@ -15,20 +15,23 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import webhook as bench
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.arrivals import Arrivals, FakeProcess
+from bench.processes import ECHO_ARGV, Server, serve_argv
+from bench.webhook import LIFTED, Bench, describe
 
 
 async def profile(which: str, updates: int, py_spy: str) -> None:
     """Start the fakes and one server, then record it while `updates` are answered."""
-    arrivals = bench.Arrivals()
-    fakes = bench.FakeProcess(arrivals)
+    arrivals = Arrivals()
+    fakes = FakeProcess(arrivals)
     urls = await fakes.start()
     try:
         with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
-            runner = bench.Bench(urls, arrivals, Path(tmp))
-            argv = bench.ECHO_ARGV if which == "echo" else bench.serve_argv(bench.LIFTED)
-            server = bench.Server(argv, runner.env(which, bench.LIFTED, slack=which != "echo"),
+            runner = Bench(urls, arrivals, Path(tmp))
+            argv = ECHO_ARGV if which == "echo" else serve_argv(LIFTED)
+            server = Server(argv, runner.env(which, LIFTED, slack=which != "echo"),
                                   Path(tmp), which)
             try:
                 async with runner.session() as session:
@@ -39,7 +42,7 @@ async def profile(which: str, updates: int, py_spy: str) -> None:
                     run = await runner.telegram(session, server, updates)
                     spy.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
                     spy.wait()
-                print(which, bench.describe(run))
+                print(which, describe(run))
             finally:
                 server.stop()
     finally:

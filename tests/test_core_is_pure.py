@@ -22,9 +22,6 @@ def imported_modules(path: Path) -> set[str]:
 
 def test_core_imports_no_platform_web_or_network_library():
     offenders = {p.name: imported_modules(p) & FORBIDDEN for p in CORE.glob("*.py")}
-    # `python -m bot chat/poll/serve` starts adapters: the CLI alone may name them, and only
-    # lazily, inside those commands, so that importing the core never loads a platform.
-    offenders["cli.py"] -= {"adapters"}
     assert not any(offenders.values()), offenders
 
 
@@ -37,3 +34,15 @@ def test_importing_the_core_loads_no_platform_library():
     out = subprocess.run([sys.executable, "-c", code], cwd=CORE.parent, capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_without_the_adapters_a_platform_command_says_so_in_one_line(monkeypatch, capsys):
+    import importlib.metadata
+
+    from bot import cli
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda **selection: [])
+    assert cli.main(["poll", "--host", "127.0.0.1"]) == 2
+    out = capsys.readouterr()
+    [line] = out.err.splitlines()
+    assert out.out == "" and "poll: the platform adapters are not installed" in line
+    assert cli.main(["topics"]) == 0 and "/office" in capsys.readouterr().out

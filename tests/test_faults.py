@@ -17,7 +17,7 @@ import aiohttp
 import pytest
 from redis.asyncio import Redis
 
-from adapters.telegram import NETWORK_BACKOFF_SECONDS
+from adapters.telegram.app import NETWORK_BACKOFF_SECONDS
 from adapters.web import MAX_BODY_BYTES
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import WEBHOOK_SECRET, FakeBotAPI, make_update
@@ -100,9 +100,9 @@ async def test_each_of_500_updates_is_answered_exactly_once_through_429s_and_500
 
 async def test_a_bot_api_outage_delays_the_answer_and_delivers_it_once(
         content_dir, telegram_api, monkeypatch):
-    import adapters.telegram
-    monkeypatch.setattr(adapters.telegram, "NETWORK_BACKOFF_SECONDS", 0.02)  # 30 s → 0.6 s
-    monkeypatch.setattr(adapters.telegram, "NETWORK_BACKOFF_MAX_SECONDS", 0.2)
+    import adapters.telegram.app
+    monkeypatch.setattr(adapters.telegram.app, "NETWORK_BACKOFF_SECONDS", 0.02)  # 30 s → 0.6 s
+    monkeypatch.setattr(adapters.telegram.app, "NETWORK_BACKOFF_MAX_SECONDS", 0.2)
     for _ in range(6):  # six answers of Telegram's front end while the Bot API is down
         telegram_api.fail_once("sendMessage", status=502)
     async with serving(web_app(content_dir, telegram_api)) as url:
@@ -212,7 +212,7 @@ async def stored_languages(redis_url: str) -> list[str]:
 
 async def test_redis_stopped_mid_run_the_bot_keeps_answering_and_recovers(
         content_dir, telegram_api, redis_server, caplog):
-    caplog.set_level(logging.INFO, logger="adapters.state_fallback")
+    caplog.set_level(logging.INFO, logger="adapters.state.fallback")
     app = web_app(content_dir, telegram_api, redis_url=redis_server.url)
     state = app.state.runtime.service.state
     state.retry_after = 0.3  # probe the store again after 0.3 s (5 s in production)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from adapters.slack_render import render_blocks
-from adapters.telegram import menu_commands
+from adapters.slack.render import render_blocks
+from adapters.telegram.app import menu_commands
 from bot.answer import Bot
 from bot.content import load_content
 from tests.conftest import msg

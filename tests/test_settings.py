@@ -9,7 +9,7 @@ _READ = re.compile(r"""(?:environ|env)(?:\.get\(|\[)\s*["']([A-Z][A-Z0-9_]+)["']
 
 
 def test_env_example_lists_exactly_the_variables_the_code_reads():
-    read = {name for path in [*ROOT.glob("bot/*.py"), *ROOT.glob("adapters/*.py")]
+    read = {name for path in [*ROOT.glob("bot/*.py"), *ROOT.glob("adapters/**/*.py")]
             for name in _READ.findall(path.read_text(encoding="utf-8"))}
     listed = {line.split("=", 1)[0].strip()
               for line in (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()

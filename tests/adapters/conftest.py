@@ -1,12 +1,7 @@
-"""Fixtures for the Telegram adapter: a fake Bot API and the real Application talking to it."""
+"""Fixtures for every adapter's tests: no proxy between the platform libraries and the fakes."""
 from __future__ import annotations
 
 import pytest
-
-from adapters.telegram import TelegramConfig, build_application, running
-from bot.service import Service
-from bot.state import MemoryState
-from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET
 
 _PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
                     "all_proxy")
@@ -17,23 +12,3 @@ def no_proxy(monkeypatch):
     """PTB's httpx client honours proxy variables, like trust_env; the fake is on this machine."""
     for name in _PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def telegram_service(bot):
-    """The core service with its own memory, per test."""
-    return Service(bot, MemoryState(secret=b"t" * 32))
-
-
-@pytest.fixture
-def telegram_config(telegram_api):
-    """A configuration pointing at the fake."""
-    return TelegramConfig(token=TOKEN, api_url=telegram_api.base_url, webhook_secret=WEBHOOK_SECRET)
-
-
-@pytest.fixture
-async def telegram_app(telegram_service, telegram_config):
-    """The real Application, initialized (getMe, setMyCommands) and started, without an updater."""
-    app = build_application(telegram_service, telegram_config, updater=False)
-    async with running(app):
-        yield app

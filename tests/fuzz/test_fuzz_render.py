@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.slack_render import render_blocks, render_home
-from adapters.telegram_render import render
+from adapters.slack.render import render_blocks, render_home
+from adapters.telegram.render import render
 from bot.message import Block, Choice, Reply, Span
 from tests.fuzz.conftest import SPECIAL, messages
 

@@ -13,7 +13,7 @@ from telegram import Chat, Update
 from telegram import Message as TelegramMessage
 
 from adapters.telegram import process_webhook
-from adapters.telegram_updates import ChatOrderedUpdateProcessor, chat_key
+from adapters.telegram.updates import ChatOrderedUpdateProcessor, chat_key
 from tests.fakes.telegram_api import WEBHOOK_SECRET, FakeBotAPI, make_update
 
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}

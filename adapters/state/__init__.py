@@ -25,7 +25,7 @@ def open_state(environ: Mapping[str, str]) -> State:
             raise ValueError(f"STATE_SECRET must be set with REDIS_URL (at least {SECRET_MIN_CHARS} "
                              "characters): the key that hashes user ids is not kept in Redis")
         return _open_redis(redis_url, secret)
-    from adapters.state_sqlite import SqliteState
+    from adapters.state.sqlite_store import SqliteState
 
     path = environ.get("STATE_PATH", "").strip() or DEFAULT_STATE_PATH
     log.info("state: SQLite at %s", path)
@@ -45,8 +45,8 @@ def state_secret(environ: Mapping[str, str]) -> bytes | None:
 
 def _open_redis(url: str, secret: bytes) -> State:
     """Redis behind a fallback to process memory; never echoes the URL (it may hold a password)."""
-    from adapters.state_fallback import FallbackState
-    from adapters.state_redis import RedisState
+    from adapters.state.fallback import FallbackState
+    from adapters.state.redis_store import RedisState
 
     try:
         if urlsplit(url).scheme not in REDIS_SCHEMES:

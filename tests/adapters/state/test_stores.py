@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
-from adapters.state_fallback import FallbackState
-from adapters.state_redis import RedisState
-from adapters.state_sqlite import SqliteState
-from adapters.stores import open_state
+from adapters.state import open_state
+from adapters.state.fallback import FallbackState
+from adapters.state.redis_store import RedisState
+from adapters.state.sqlite_store import SqliteState
 from bot.message import Message
 from bot.service import Service
 from bot.state import (
@@ -325,7 +325,7 @@ def test_a_short_state_secret_is_refused_without_echoing_it(tmp_path):
 async def test_fallback_answers_through_a_redis_outage_and_resumes(tmp_path, caplog):
     if redis_server_path() is None:
         pytest.skip("FallbackState case skipped: redis-server is not installed")
-    caplog.set_level(logging.INFO, logger="adapters.state_fallback")
+    caplog.set_level(logging.INFO, logger="adapters.state.fallback")
     server = RedisServer(tmp_path)
     server.start()
     state = FallbackState(RedisState(server.url, SECRET), retry_after=0.2)

@@ -12,7 +12,7 @@ import pytest
 from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, make_update
 from tests.webtools import ServerProcess, request
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TG_HEADERS = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET,
               "Content-Type": "application/json"}
 

@@ -14,7 +14,7 @@ import pytest
 from tests.fakes.telegram_api import TOKEN, make_update
 from tests.webtools import METRICS_HEADERS, METRICS_TOKEN, ServerProcess, eventually, request
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NEW_TEXT = "Офис УВКБ ООН в Казахстане находится в Алматы (отредактировано)."
 
 

@@ -19,19 +19,19 @@ from adapters.slack import (
     SlackConfig,
     SlackConfigError,
     build_app,
-    from_slack_text,
     handle_http,
     run_socket_mode,
 )
-from adapters.slack_manifest import slash_commands
-from adapters.slack_render import BUTTON_VALUE_MAX, render_blocks
+from adapters.slack.app import from_slack_text
+from adapters.slack.manifest import slash_commands
+from adapters.slack.render import BUTTON_VALUE_MAX, render_blocks
 from bot.limits import SLACK_BLOCKS_MAX, SLACK_SECTION_MAX
 from bot.message import Block, Reply, Span
 from bot.service import Service
 from bot.state import MemoryState
 from tests.fakes.slack_api import BOT_USER_ID, FakeSlackApi
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "slack"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "slack"
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TOKEN = "xoxb-0000-fake-test-token"  # not a real token: the fake API accepts any
 QUIET = 0.3  # seconds to wait before asserting that nothing was sent

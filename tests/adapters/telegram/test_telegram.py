@@ -13,7 +13,7 @@ import pytest
 from telegram import Update
 from telegram.error import InvalidToken
 
-from adapters.telegram import (
+from adapters.telegram.app import (
     TelegramConfig,
     build_application,
     process_webhook,
@@ -21,11 +21,11 @@ from adapters.telegram import (
     running,
     to_message,
 )
-from adapters.telegram_render import render
+from adapters.telegram.render import render
 from bot.message import Block, Choice, Message, Reply, Span
 from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, make_update
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 GROUP_ID = -1001234567890
 USER_ID = 424242
 

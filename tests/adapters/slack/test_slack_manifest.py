@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from adapters.slack import build_manifest as reexported
-from adapters.slack_manifest import (
+from adapters.slack.manifest import (
     SLACK_BUILT_IN,
     SLASH_COMMANDS_MAX,
     build_manifest,
@@ -16,7 +16,7 @@ from adapters.slack_manifest import (
 )
 
 URL = "https://bot.example.org"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_every_command_the_app_handles_is_listed_once(content):

@@ -24,17 +24,14 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack_manifest import MAIN_COMMAND, build_manifest, slash_commands
-from adapters.slack_outbox import Outbox
-from adapters.slack_render import SHARE_ACTION, parse_button_value, render_blocks, render_home
+from adapters.slack.manifest import MAIN_COMMAND, slash_commands
+from adapters.slack.outbox import Outbox
+from adapters.slack.render import SHARE_ACTION, parse_button_value, render_blocks, render_home
 from bot.message import Message, Reply
 from bot.service import Service
 
 if TYPE_CHECKING:
     from adapters.runtime import Runtime
-
-__all__ = ["Outbox", "SlackConfig", "SlackConfigError", "build_app", "build_manifest",
-           "handle_http", "run_socket_mode"]
 
 log = logging.getLogger(__name__)
 

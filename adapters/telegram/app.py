@@ -40,8 +40,8 @@ from telegram.ext import (
     filters,
 )
 
-from adapters.telegram_render import LANGUAGE_BUTTON, NO_PREVIEW, TOPIC_BUTTON, render
-from adapters.telegram_updates import CONCURRENT_UPDATES, ChatOrderedUpdateProcessor
+from adapters.telegram.render import LANGUAGE_BUTTON, NO_PREVIEW, TOPIC_BUTTON, render
+from adapters.telegram.updates import CONCURRENT_UPDATES, ChatOrderedUpdateProcessor
 from bot.answer import META_COMMANDS
 from bot.content import Content
 from bot.message import Message, Reply

@@ -1,0 +1,131 @@
+"""The platform commands of `python -m bot`: the console, polling, the web process, the
+declined-questions report and the Slack manifest.
+
+bot/cli.py finds them through the `unhcr_bot.commands` entry points of pyproject.toml, so the
+core names no adapter. Each command imports its adapters only when it runs.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.cli import load_bot
+
+
+def _no_arguments(parser: argparse.ArgumentParser) -> None:
+    """A command without options of its own."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """One subcommand: its help line, its options, and what runs it (returning the exit code)."""
+
+    help: str
+    run: Callable[[argparse.Namespace], int]
+    add_arguments: Callable[[argparse.ArgumentParser], None] = _no_arguments
+
+
+def _host_for_health(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="0.0.0.0", help="for /healthz and /metrics, when PORT is set")
+
+
+def chat(args: argparse.Namespace) -> int:
+    """The console chat."""
+    from adapters.console import run_console
+    from adapters.runtime import start_runtime
+    rt = start_runtime("chat", webhooks=False, content_dir=args.content)
+    return 2 if rt is None else run_console(rt)
+
+
+def run(args: argparse.Namespace) -> int:
+    """The console chat, or, with platform tokens set, the platforms: one runtime either way."""
+    from adapters.console import run_console
+    from adapters.runner import run_poll
+    from adapters.runtime import start_runtime
+    rt = start_runtime("run", webhooks=False, content_dir=args.content)
+    if rt is None:
+        return 2
+    if rt.config.telegram or rt.config.slack:
+        return run_poll(rt, host=args.host)
+    return run_console(rt)
+
+
+def poll(args: argparse.Namespace) -> int:
+    """Telegram long polling and Slack Socket Mode."""
+    from adapters.runner import run_poll
+    from adapters.runtime import start_runtime
+    rt = start_runtime("poll", webhooks=False, content_dir=args.content)
+    return 2 if rt is None else run_poll(rt, host=args.host)
+
+
+def _serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="0.0.0.0")
+    parser.add_argument("--port", type=int, help="default: $PORT, else 8080")
+
+
+def serve(args: argparse.Namespace) -> int:
+    """The web process."""
+    from adapters.server import serve as serve_web
+    return serve_web(host=args.host, port=args.port, content_dir=args.content)
+
+
+def _report_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--limit", type=int, default=20)
+
+
+def report(args: argparse.Namespace) -> int:
+    """Print the questions the bot declined most, from the state store."""
+    import asyncio
+
+    from adapters.state import open_state
+    from bot.state import DECLINED_RETENTION_DAYS, REPORT_MIN_USERS
+
+    async def top():
+        state = open_state(os.environ)
+        try:
+            return await state.top_declined(limit=args.limit)
+        finally:
+            await state.close()
+
+    rows = asyncio.run(top())
+    print(f"Questions the bot declined, asked by at least {REPORT_MIN_USERS} people "
+          f"in the last {DECLINED_RETENTION_DAYS} days:")
+    for text, people in rows:
+        print(f"{people:5d}  {text}")
+    if not rows:
+        print("  (none)")
+    return 0
+
+
+def _slack_manifest_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--url", default="https://HOST", help="public base URL of the web process")
+    parser.add_argument("--socket", action="store_true", help="a Socket Mode app (no request URLs)")
+
+
+def slack_manifest(args: argparse.Namespace) -> int:
+    """Print the Slack app manifest for the content."""
+    from adapters.slack.manifest import build_manifest
+    if not args.socket and not re.fullmatch(r"https://[^\s/?#]+(/[^\s?#]*)?", args.url):
+        print("slack-manifest: --url must be the bot's public https address, e.g. "
+              "https://bot.example.org (or use --socket)", file=sys.stderr)
+        return 2
+    print(build_manifest(load_bot(args.content).content, url=args.url, socket=args.socket), end="")
+    return 0
+
+
+# The objects the entry points name (pyproject.toml, [project.entry-points."unhcr_bot.commands"]).
+CHAT = Command("interactive console chat", chat)
+RUN = Command("run the bot: polling with platform tokens set, else the console", run,
+              _host_for_health)
+POLL = Command("Telegram long polling and Slack Socket Mode, from the environment", poll,
+               _host_for_health)
+SERVE = Command("the web process: Telegram webhook, Slack events, /healthz", serve,
+                _serve_arguments)
+REPORT = Command("top declined questions, for editors (from the state store)", report,
+                 _report_arguments)
+SLACK_MANIFEST = Command("print a Slack app manifest generated from content", slack_manifest,
+                         _slack_manifest_arguments)
