@@ -77,9 +77,27 @@ class Bot:
         if topic is None:  # an intent that is neither the bot's own nor a topic: not answered
             return self._decline(lang, match)
         reply = self.topic_reply(topic, lang, best.score)
-        if topic.can_change and self._asks_about_now(text):
+        second = self.content.topic(match.also.intent) if match.also else None
+        if second is not None and second is not topic:
+            reply = self._with_second_answer(reply, self.topic_reply(second, lang, 1.0))
+            topic_changes = topic.can_change or second.can_change
+        else:
+            topic_changes = topic.can_change
+        if topic_changes and self._asks_about_now(text):
             reply = _with_note(reply, self.content.message("may_have_changed", lang))
         return reply
+
+    @staticmethod
+    def _with_second_answer(first: Reply, second: Reply) -> Reply:
+        """Two questions in one message: the second answer under its own title, after the
+        first; the topics either relates to as buttons."""
+        heading = Block(spans=(Span(text=second.title or "", bold=True),))
+        shown = {first.intent, second.intent}
+        choices = tuple({c.value: c for c in (*first.choices, *second.choices)
+                         if c.value not in shown}.values())
+        note = " ".join(n for n in (first.note, second.note) if n) or None
+        return replace(first, blocks=first.blocks + (heading,) + second.blocks,
+                       choices=choices, also=second.intent, note=note)
 
     def _overdue(self, topic: Topic, lang: str) -> str | None:
         """The out-of-date line for a topic past its review date, else None."""
@@ -99,9 +117,10 @@ class Bot:
 
     def is_referral(self, match: Match) -> bool:
         """Whether a reading of a message calls for the referral (see `referral_wins`)."""
-        # A topic read from one clause of a long message never outweighs danger read from
-        # the whole: it is offered beside the referral instead.
-        best = None if match.clause else match.best
+        # A topic read from one part of a message (a clause of a story, one of two
+        # questions) never outweighs danger read from the whole: it is offered beside the
+        # referral instead.
+        best = None if match.clause or match.also else match.best
         return referral_wins(match.danger, self.content.protection.threshold,
                              best.score if best else 0.0, best.matched if best else (),
                              self.content.threshold)

@@ -102,6 +102,9 @@ def cmd_explain(args) -> int:
         print(f"the whole is not understood; read from the clause: {match.clause!r}")
     for c in match.candidates:
         print(f"{c.score:.3f}  {c.intent:20s} matched: {' '.join(c.matched)}")
+    if match.also:
+        print(f"second question: {match.also.score:.3f}  {match.also.intent} "
+              f"matched: {' '.join(match.also.matched)}")
     print(explain_danger(bot, match))
     return 0
 

@@ -58,6 +58,7 @@ class Reply:
     lang: str
     kind: str  # answer | decline | referral | meta | help | language
     intent: str | None = None  # topic id or meta intent; None when declined
+    also: str | None = None  # a second topic answered in the same reply (two questions)
     score: float = 0.0
     title: str | None = None
     choices: tuple[Choice, ...] = ()

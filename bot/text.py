@@ -24,6 +24,10 @@ _english = snowballstemmer.stemmer("english")
 # Function words, polite filler and Kazakh auxiliary verbs (жатыр, отыр: "is doing"), dropped
 # before matching: they carry no topic and, kept,
 # would let "what is the weather in almaty" look like a question about the office.
+# Words that may join two questions in one message ("where is the office and who heads
+# it", "где офис и кто глава", "кеңсе қайда және басшысы кім").
+JOINERS = frozenset("and also plus и а также еще ещё takzhe және жане jane zhane тағы тагы tagy".split())
+
 STOPWORDS = frozenset("""
 a an the is are was were be been being am do does did doing have has had of in on at to for
 from by with about as into than then there this that these those it its it's i me my we our

@@ -6,7 +6,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from operator import mul
 
@@ -15,6 +15,7 @@ from rapidfuzz.distance import OSA
 from bot.content import Content
 from bot.danger import SUBJECT_CLASS, Danger, DangerIndex, word_class
 from bot.text import (
+    JOINERS,
     STOP_FEATURES,
     STOPWORDS,
     feature,
@@ -60,6 +61,8 @@ class Match:
     # The part of a long message the candidates were read from, when the whole was not
     # understood ("...we arrived last week. how do we ask for asylum?"); None: the whole.
     clause: str | None = None
+    # The best candidate for a second question asked in the same message, if any.
+    also: Candidate | None = None
 
     @property
     def best(self) -> Candidate | None:
@@ -227,8 +230,11 @@ def _spelled(text: str, in_cyrillic: bool) -> str:
 
 
 # Where a message's clauses end: sentence ends and semicolons before a space (not the dots
-# of "mail.kz"), new lines, and commas.
+# of "mail.kz"), new lines, and commas; and the words that join two questions.
 _CLAUSE_END = re.compile(r"[.!?;]+(?=\s|$)|\n+|,\s")
+_JOINER = re.compile(r"\b(?:" + "|".join(sorted(JOINERS)) + r")\b", re.IGNORECASE)
+# A part of a message is a question of its own when a topic holds this many of its words.
+MIN_QUESTION_WORDS = 2
 
 
 class Index:
@@ -454,27 +460,47 @@ class Index:
         return STOP_WEIGHT if f in STOP_FEATURES else self.unknown_weight
 
     def understand(self, text: str, top: int = 3) -> Match:
-        """Score every intent sharing a word with `text`, best first; when a long message
-        is not understood as a whole, the candidates of its best-understood clause."""
+        """Score every intent sharing a word with `text`, best first. A message of two
+        questions ("where is the office and who heads it") gets the second as `also`; a long
+        message not understood as a whole, the candidates of its best-understood clause."""
         match = self._understand(text, top)
         best = match.best
-        if best is not None and best.score >= self.threshold:
+        confident = best is not None and best.score >= self.threshold
+        parts = [p for p in _CLAUSE_END.split(text) if p.strip()]
+        asked = parts if len(parts) > 1 else [p for p in _JOINER.split(text) if p.strip()]
+        if len(asked) < 2:
             return match
-        clauses = _CLAUSE_END.split(text)
-        if len(clauses) < 2:
-            return match
-        read = []
-        for n, clause in enumerate(clauses):
-            part = self._understand(clause, top, with_danger=False)
-            if part.best is not None and part.best.score >= self.threshold \
-                    and self.intent_ids.index(part.best.intent) not in self.meta_intents:
-                read.append((part.best.score, n, clause, part))
-        if not read:
+        read = self._read_parts(asked, top)
+        two = self._two_questions(read)
+        if two is not None:
+            first, second = two
+            return replace(match, candidates=first.candidates, also=second.best)
+        if confident or not read:
             return match
         # The best-understood clause; of equals, the later (the question follows the story).
         _, _, clause, part = max(read)
-        return Match(part.candidates, match.features, match.corrections, match.unknown,
-                     match.danger, clause.strip())
+        return replace(match, candidates=part.candidates, clause=clause.strip())
+
+    def _read_parts(self, parts: list[str], top: int) -> list[tuple[float, int, str, Match]]:
+        """The parts of a message that one topic answers confidently, with their readings."""
+        read = []
+        for n, part in enumerate(parts):
+            got = self._understand(part, top, with_danger=False)
+            if got.best is not None and got.best.score >= self.threshold \
+                    and self.intent_ids.index(got.best.intent) not in self.meta_intents:
+                read.append((got.best.score, n, part, got))
+        return read
+
+    def _two_questions(self, read: list[tuple[float, int, str, Match]]) -> tuple[Match, Match] | None:
+        """Two parts that two different topics answer, each with at least two words of its
+        own, in the message's order; None when the message asks one thing."""
+        asked = [(n, got) for _, n, _, got in read
+                 if got.best is not None and len(got.best.matched) >= MIN_QUESTION_WORDS]
+        topics = {got.best.intent for _, got in asked if got.best is not None}
+        if len(topics) != 2 or len(asked) != 2:
+            return None
+        (_, first), (_, second) = sorted(asked, key=lambda a: a[0])
+        return first, second
 
     def _understand(self, text: str, top: int, with_danger: bool = True) -> Match:
         """Score every intent sharing a word with `text`; best first."""

@@ -216,3 +216,30 @@ def test_explain_shows_the_clause_a_story_was_read_from(capsys):
     from bot.cli import main
     main(["explain", "i arrived in almaty last week, how can i ask for asylum here"])
     assert "read from the clause: 'how can i ask for asylum here'" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("where is the office and who is the head", "en"),
+    ("где офис увкб в казахстане и кто его глава", "ru"),
+    ("бжкб кеңсесі қай қалада және басшысы кім", "kk"),
+])
+def test_two_questions_in_one_message_get_both_answers_each_with_its_title(bot, text, lang):
+    reply = bot.answer(msg(text))
+    assert (reply.kind, reply.intent, reply.also, reply.lang) == ("answer", "office", "head", lang)
+    head = bot.answer(msg("/head", preferred_lang=lang))
+    titles = [b for b in reply.blocks if b.spans[0].bold and b.plain == head.title]
+    assert len(titles) == 1  # the second answer under its own title, after the first
+    at = reply.blocks.index(titles[0])
+    assert [b.plain for b in reply.blocks[at + 1:]] == [b.plain for b in head.blocks]
+    assert not {"office", "head"} & set(reply.suggestions)
+
+
+def test_two_questions_beside_danger_still_get_the_referral(bot):
+    reply = bot.answer(msg("where is the office and who is the head? police took my brother"))
+    assert reply.kind == "referral"
+
+
+def test_explain_shows_the_second_question(capsys):
+    from bot.cli import main
+    main(["explain", "where", "is", "the", "office", "and", "who", "is", "the", "head"])
+    assert "second question: " in capsys.readouterr().out
