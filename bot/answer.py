@@ -7,12 +7,11 @@ from datetime import date
 from typing import Any
 
 from bot.content import Content, Topic
-from bot.danger import Danger, referral_wins
 from bot.markup import parse_markup
 from bot.message import Block, Choice, Message, Reply, Span
 from bot.state import retention_facts
 from bot.text import normalize
-from bot.understand import Candidate, Index, Match
+from bot.understanding import Candidate, Danger, Index, Match, referral_wins
 
 SUGGEST_MIN_SCORE = 0.25  # below the threshold but worth offering as "did you mean"
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]+)(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.S)

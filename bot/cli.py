@@ -15,7 +15,7 @@ from bot.message import Message
 
 if TYPE_CHECKING:
     from bot.answer import Bot
-    from bot.understand import Match
+    from bot.understanding import Match
 
 
 def content_dir(arg: str | None = None) -> Path:

@@ -13,7 +13,6 @@ from operator import mul
 from rapidfuzz.distance import OSA
 
 from bot.content import Content
-from bot.danger import SUBJECT_CLASS, Danger, DangerIndex, word_class
 from bot.text import (
     JOINERS,
     STOP_FEATURES,
@@ -24,6 +23,7 @@ from bot.text import (
     to_cyrillic,
     tokens,
 )
+from bot.understanding.danger import SUBJECT_CLASS, Danger, DangerIndex, word_class
 
 FUZZY_WEIGHT = 0.85  # a typo-corrected word counts a little less than an exact one
 STOP_WEIGHT = 0.1  # function words: they tell "who are you" from "who heads the office"
