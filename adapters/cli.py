@@ -7,13 +7,16 @@ core names no adapter. Each command imports its adapters only when it runs.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.cli import load_bot
+
+if TYPE_CHECKING:
+    from adapters.settings import Settings
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +30,16 @@ class Command:
     help: str
     run: Callable[[argparse.Namespace], int]
     add_arguments: Callable[[argparse.ArgumentParser], None] = _no_arguments
+
+
+def _settings(command: str) -> Settings | None:
+    """The settings from the environment; None, after one line on stderr, when one is wrong."""
+    from adapters.settings import SettingsError, read_settings
+    try:
+        return read_settings()
+    except SettingsError as e:
+        print(f"{command}: {e}", file=sys.stderr)
+        return None
 
 
 def _host_for_health(parser: argparse.ArgumentParser) -> None:
@@ -49,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     rt = start_runtime("run", webhooks=False, content_dir=args.content)
     if rt is None:
         return 2
-    if rt.config.telegram or rt.config.slack:
+    if rt.settings.telegram or rt.settings.slack:
         return run_poll(rt, host=args.host)
     return run_console(rt)
 
@@ -81,17 +94,26 @@ def report(args: argparse.Namespace) -> int:
     """Print the questions the bot declined most, from the state store."""
     import asyncio
 
+    from adapters.settings import SettingsError
     from adapters.state import open_state
     from bot.state import DECLINED_RETENTION_DAYS, REPORT_MIN_USERS
 
+    settings = _settings("report")
+    if settings is None:
+        return 2
+
     async def top():
-        state = open_state(os.environ)
+        state = open_state(settings.state)
         try:
             return await state.top_declined(limit=args.limit)
         finally:
             await state.close()
 
-    rows = asyncio.run(top())
+    try:
+        rows = asyncio.run(top())
+    except SettingsError as e:  # a REDIS_URL the Redis client reads otherwise
+        print(f"report: {e}", file=sys.stderr)
+        return 2
     print(f"Questions the bot declined, asked by at least {REPORT_MIN_USERS} people "
           f"in the last {DECLINED_RETENTION_DAYS} days:")
     for text, people in rows:
@@ -113,7 +135,11 @@ def slack_manifest(args: argparse.Namespace) -> int:
         print("slack-manifest: --url must be the bot's public https address, e.g. "
               "https://bot.example.org (or use --socket)", file=sys.stderr)
         return 2
-    print(build_manifest(load_bot(args.content).content, url=args.url, socket=args.socket), end="")
+    settings = _settings("slack-manifest")
+    if settings is None:
+        return 2
+    content = load_bot(args.content or str(settings.content_dir)).content
+    print(build_manifest(content, url=args.url, socket=args.socket), end="")
     return 0
 
 

@@ -18,7 +18,7 @@ NO_PLATFORM = ("poll: set TELEGRAM_TOKEN (Telegram long polling) and/or SLACK_AP
 
 def run_poll(rt: Runtime, host: str = "0.0.0.0") -> int:
     """Run every platform whose tokens are set until SIGINT/SIGTERM; 2 when none is set."""
-    if not (rt.config.telegram or rt.config.slack):
+    if not (rt.settings.telegram or rt.settings.slack):
         asyncio.run(rt.service.state.close())
         print(NO_PLATFORM, file=sys.stderr)
         return 2
@@ -31,17 +31,18 @@ async def _run(rt: Runtime, host: str) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     doors: list[Awaitable[None]] = []
-    if rt.config.telegram:
+    if rt.settings.telegram:
         from adapters.telegram import poll as telegram_poll
         doors.append(telegram_poll(rt, stop))
-    if rt.config.slack:
+    if rt.settings.slack:
         from adapters.slack import run_socket_mode
         doors.append(run_socket_mode(rt, stop))
-    if rt.config.port is not None:
+    if rt.settings.port is not None:
         doors.append(_serve_health(rt, host, stop))
     async with running(rt):
-        log.info("polling: telegram=%s slack=%s state=%s content=%s", rt.config.telegram,
-                 rt.config.slack, rt.state_kind, rt.service.bot.content.version)
+        log.info("polling: telegram=%s slack=%s state=%s content=%s",
+                 rt.settings.telegram is not None, rt.settings.slack is not None, rt.state_kind,
+                 rt.service.bot.content.version)
         await asyncio.gather(*doors)
     return 0
 
@@ -57,7 +58,7 @@ async def _serve_health(rt: Runtime, host: str, stop: asyncio.Event) -> None:
         def capture_signals(self):
             yield
 
-    server = Server(uvicorn.Config(build_web_app(rt), host=host, port=rt.config.port or 0,
+    server = Server(uvicorn.Config(build_web_app(rt), host=host, port=rt.settings.port or 0,
                                    lifespan="off", log_level="warning", access_log=False))
     serving = asyncio.create_task(server.serve())
     await stop.wait()

@@ -9,9 +9,15 @@ import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
-from adapters.config import ConfigError, ServerConfig, server_config
 from adapters.metrics import Metrics
 from adapters.reload import ContentWatcher
+from adapters.settings import (
+    CONSOLE_LOG_LEVEL,
+    DEFAULT_LOG_LEVEL,
+    Settings,
+    for_door,
+    read_settings,
+)
 from adapters.state import open_state
 from bot.answer import Bot
 from bot.content import Content, ContentError, load_content
@@ -25,15 +31,19 @@ CONSOLE_DOORS = ("chat", "run")  # the console, unless platform tokens are set
 
 
 class Runtime:
-    """What a running bot holds: the service, metrics, the content watcher, the platforms."""
+    """What a running bot holds: the settings of its front door, the service, metrics, the
+    content watcher, the platforms."""
 
-    def __init__(self, config: ServerConfig, service: Service, metrics: Metrics, state_kind: str):
-        self.config, self.service, self.metrics, self.state_kind = config, service, metrics, state_kind
+    def __init__(self, settings: Settings, service: Service, metrics: Metrics, state_kind: str,
+                 *, webhooks: bool = True):
+        self.settings, self.service, self.metrics = settings, service, metrics
+        self.state_kind = state_kind
+        self.webhooks = webhooks  # serve: the platforms reach us over HTTP; poll: we reach them
         self.telegram: Any = None  # telegram.ext.Application once started
         self.telegram_secret: str | None = None
         self.slack: Any = None  # slack_bolt AsyncApp
         self.slack_verifier: Any = None  # slack_sdk SignatureVerifier, for webhooks
-        self.watcher = ContentWatcher(service, config.content_dir,
+        self.watcher = ContentWatcher(service, settings.content_dir,
                                       on_reload=self._refresh_platforms,
                                       on_result=self._count_reload)
 
@@ -46,19 +56,18 @@ class Runtime:
         self.metrics.reloads.labels(result="success" if ok else "failure").inc()
 
 
-def open_runtime(config: ServerConfig) -> Runtime:
+def open_runtime(settings: Settings, *, webhooks: bool = True) -> Runtime:
     """Load the content and open the store the settings name.
 
-    Raises ContentError for invalid content and ValueError for a malformed store setting
-    (REDIS_URL, STATE_SECRET), each with a message fit for one line.
+    Raises ContentError for invalid content and SettingsError for a REDIS_URL the Redis
+    client cannot read, each with a message fit for one line.
     """
-    content = load_content(config.content_dir)
-    state = open_state(config.environ)
+    content = load_content(settings.content_dir)
+    state = open_state(settings.state)
     metrics = Metrics()
     service = Service(Bot(content), state, observer=metrics.observe,
                       unlimited=UNLIMITED_PLATFORMS)
-    kind = "redis" if config.environ.get("REDIS_URL", "").strip() else "sqlite"
-    return Runtime(config, service, metrics, kind)
+    return Runtime(settings, service, metrics, settings.state.kind, webhooks=webhooks)
 
 
 @contextlib.asynccontextmanager
@@ -76,21 +85,20 @@ async def running(rt: Runtime) -> AsyncIterator[None]:
 
 def start_runtime(door: str, *, port: int | None = None, content_dir: str | None = None,
                   webhooks: bool = True) -> Runtime | None:
-    """The settings checked and the runtime opened for a front door, with logging set up;
-    None (after one line, or the content report, on stderr) when either is not right."""
+    """The settings read from the environment, checked for a front door, and the runtime
+    opened with them, logging set up; None (after one line, or the content report, on
+    stderr) when either is not right. `port` and `content_dir` are the door's options."""
     try:
-        config = server_config(port=port, webhooks=webhooks, content_dir=content_dir)
-        level = config.log_level
-        if door in CONSOLE_DOORS and not (config.telegram or config.slack) \
-                and not config.environ.get("LOG_LEVEL"):
-            level = "WARNING"  # a chat at the terminal, not an operator's log
+        settings = for_door(read_settings(), webhooks=webhooks, port=port, content_dir=content_dir)
+        console = door in CONSOLE_DOORS and not (settings.telegram or settings.slack)
+        level = settings.log_level or (CONSOLE_LOG_LEVEL if console else DEFAULT_LOG_LEVEL)
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         quiet_library_logs(level)
         raise_open_file_limit()
-        return open_runtime(config)
+        return open_runtime(settings, webhooks=webhooks)
     except ContentError as e:
         print(str(e), file=sys.stderr)
-    except (ConfigError, ValueError) as e:
+    except ValueError as e:  # SettingsError, or a store that cannot open with its settings
         print(f"{door}: {e}", file=sys.stderr)
     return None
 

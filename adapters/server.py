@@ -1,4 +1,4 @@
-"""`python -m bot serve`: the web process, configured from the environment."""
+"""`python -m bot serve`: the web process, with the settings read from the environment."""
 from __future__ import annotations
 
 import contextlib
@@ -20,7 +20,7 @@ def serve(host: str = "0.0.0.0", port: int | None = None, content_dir: str | Non
     rt = start_runtime("serve", port=port, content_dir=content_dir)
     if rt is None:
         return 2
-    server_class()(uvicorn.Config(build_web_app(rt), host=host, port=rt.config.port or 0,
+    server_class()(uvicorn.Config(build_web_app(rt), host=host, port=rt.settings.port or 0,
                                   log_level="warning", access_log=False, lifespan="on",
                                   timeout_graceful_shutdown=GRACEFUL_SECONDS)).run()
     log.info("stopped")

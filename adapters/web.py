@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 import hmac
 import logging
+import secrets
 from datetime import datetime, timezone
 
 from starlette.applications import Starlette
@@ -14,6 +15,7 @@ from starlette.routing import Route
 
 from adapters.metrics import CONTENT_TYPE
 from adapters.runtime import Runtime, running
+from adapters.settings import TelegramSettings
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +66,13 @@ def build_web_app(rt: Runtime) -> Starlette:
     Behind `serve` its lifespan starts the platforms and the runtime; behind `poll` it only
     answers /healthz and /metrics, and the door runs the rest (its lifespan is off).
     """
-    config, metrics = rt.config, rt.metrics
+    settings, metrics = rt.settings, rt.metrics
 
     async def health_route(request: Request) -> Response:
         return healthz(rt)
 
     async def metrics_route(request: Request) -> Response:
-        if not _bearer(request, config.metrics_token):
+        if not _bearer(request, settings.metrics_token):
             return PlainTextResponse("set METRICS_TOKEN and send it as a bearer token",
                                      status_code=401)
         return Response(metrics.render(), media_type=CONTENT_TYPE)
@@ -83,9 +85,9 @@ def build_web_app(rt: Runtime) -> Starlette:
 
     routes = [Route("/healthz", health_route, methods=["GET"]),
               Route("/metrics", metrics_route, methods=["GET"])]
-    if config.telegram and config.webhooks:
+    if settings.telegram and rt.webhooks:
         routes.append(Route("/telegram", telegram_route, methods=["POST"]))
-    if config.slack and config.webhooks:
+    if settings.slack and rt.webhooks:
         routes.append(Route("/slack/events", slack_route, methods=["POST"]))
     app = Starlette(routes=routes, lifespan=lambda app: lifespan(rt))
     app.state.runtime = rt
@@ -97,29 +99,29 @@ async def lifespan(rt: Runtime):
     """Start the platforms and the runtime; on shutdown finish what was accepted."""
     async with contextlib.AsyncExitStack() as stack:
         await stack.enter_async_context(running(rt))  # left last: the store closes last
-        if rt.config.telegram:
-            from adapters.telegram import TelegramConfig
-            tg_config = TelegramConfig.from_env(rt.config.environ)
-            rt.telegram_secret = tg_config.webhook_secret
+        if rt.settings.telegram:
+            rt.telegram_secret = rt.settings.telegram.webhook_secret
             stop_telegram = asyncio.Event()
-            telegram = asyncio.create_task(_telegram(rt, tg_config, stop_telegram))
+            telegram = asyncio.create_task(_telegram(rt, rt.settings.telegram, stop_telegram))
 
             async def finish_telegram() -> None:
                 stop_telegram.set()
                 await telegram
             stack.push_async_callback(finish_telegram)
-        if rt.config.slack:
+        if rt.settings.slack:
             from slack_sdk.signature import SignatureVerifier
 
-            from adapters.slack import Outbox, SlackConfig, build_app
+            from adapters.slack import Outbox, build_app
             outbox = Outbox()
             # Registered after Telegram, so left before it: Slack's answers drain first.
             stack.push_async_callback(outbox.close)
-            slack_config = SlackConfig.from_env(rt.config.environ)
-            rt.slack = build_app(rt.service, slack_config, outbox)
-            rt.slack_verifier = SignatureVerifier(slack_config.signing_secret)
-        log.info("serving: telegram=%s slack=%s state=%s content=%s", rt.config.telegram,
-                 rt.config.slack, rt.state_kind, rt.service.bot.content.version)
+            rt.slack = build_app(rt.service, rt.settings.slack, outbox)
+            # for_door requires the signing secret for webhooks; without one nothing verifies.
+            rt.slack_verifier = SignatureVerifier(rt.settings.slack.signing_secret
+                                                  or secrets.token_hex(32))
+        log.info("serving: telegram=%s slack=%s state=%s content=%s",
+                 rt.settings.telegram is not None, rt.settings.slack is not None, rt.state_kind,
+                 rt.service.bot.content.version)
         yield
         # Leaving the stack finishes Slack's answers in progress, then stops Telegram after
         # the updates already queued are answered, then stops the watcher and the store.
@@ -129,7 +131,7 @@ STARTUP_RETRY_SECONDS = 0.5  # the first wait for an unreachable Bot API; double
 STARTUP_RETRY_MAX_SECONDS = 30.0
 
 
-async def _telegram(rt: Runtime, config, stop: asyncio.Event) -> None:
+async def _telegram(rt: Runtime, settings: TelegramSettings, stop: asyncio.Event) -> None:
     """Run the Telegram application until `stop`; while the Bot API cannot be reached at
     start-up, try again in the background (Slack and /healthz serve meanwhile)."""
     from telegram.error import InvalidToken
@@ -139,11 +141,11 @@ async def _telegram(rt: Runtime, config, stop: asyncio.Event) -> None:
     wait = STARTUP_RETRY_SECONDS
     while not stop.is_set():
         try:
-            async with telegram_running(build_application(rt.service, config,
+            async with telegram_running(build_application(rt.service, settings,
                                                           updater=False)) as application:
-                if rt.config.public_url:
-                    await application.bot.set_webhook(url=f"{rt.config.public_url}/telegram",
-                                                      secret_token=config.webhook_secret,
+                if rt.settings.public_url:
+                    await application.bot.set_webhook(url=f"{rt.settings.public_url}/telegram",
+                                                      secret_token=settings.webhook_secret,
                                                       allowed_updates=ALLOWED_UPDATES)
                     log.info("Telegram webhook registered at PUBLIC_URL/telegram")
                 rt.telegram = application
@@ -205,7 +207,7 @@ def healthz(rt: Runtime) -> JSONResponse:
     """Status, content version and load time, the last reload error, platforms. No secrets."""
     content = rt.service.bot.content
     error = rt.watcher.last_error
-    waiting = rt.config.telegram and rt.config.webhooks and rt.telegram is None
+    waiting = rt.settings.telegram is not None and rt.webhooks and rt.telegram is None
     store_ok = getattr(rt.service.state, "reachable", True)
     return JSONResponse({
         "status": "degraded" if error or waiting or not store_ok else "ok",
@@ -214,8 +216,8 @@ def healthz(rt: Runtime) -> JSONResponse:
         "last_reload_error": error,
         "last_reload_error_at": _iso(rt.watcher.last_error_at) if error else None,
         "platforms": {"telegram": "not ready" if waiting
-                      else _platform(rt.config.telegram, rt.config.webhooks),
-                      "slack": _platform(rt.config.slack, rt.config.webhooks)},
+                      else _platform(rt.settings.telegram is not None, rt.webhooks),
+                      "slack": _platform(rt.settings.slack is not None, rt.webhooks)},
         "state": rt.state_kind if store_ok else f"{rt.state_kind} unreachable",
     })
 

@@ -39,7 +39,8 @@ from telegram.ext import (  # noqa: E402
 )
 
 from adapters.server import GRACEFUL_SECONDS, server_class  # noqa: E402
-from adapters.telegram import MAX_RETRIES, TelegramConfig, process_webhook, running  # noqa: E402
+from adapters.settings import TelegramSettings, read_settings  # noqa: E402
+from adapters.telegram import MAX_RETRIES, process_webhook, running  # noqa: E402
 from adapters.telegram.updates import CONCURRENT_UPDATES, ChatOrderedUpdateProcessor  # noqa: E402
 from adapters.web import BodyIncomplete, BodyTooLarge, body_refusal, read_body  # noqa: E402
 
@@ -56,11 +57,11 @@ async def echo_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                                    text=update.callback_query.data)
 
 
-def build_echo_application(config: TelegramConfig) -> Application:
+def build_echo_application(settings: TelegramSettings) -> Application:
     """The Application as adapters/telegram builds it for webhooks, with echo handlers."""
     limiter = AIORateLimiter(overall_max_rate=float(os.environ.get(
         "BENCH_OVERALL_MAX_RATE", FloodLimit.MESSAGES_PER_SECOND)), max_retries=MAX_RETRIES)
-    builder = (Application.builder().token(config.token).base_url(config.api_url)
+    builder = (Application.builder().token(settings.token).base_url(settings.api_url)
                .rate_limiter(limiter).updater(None))
     concurrent = os.environ.get("BENCH_CONCURRENT_UPDATES")
     builder = builder.concurrent_updates(
@@ -71,13 +72,13 @@ def build_echo_application(config: TelegramConfig) -> Application:
     return application
 
 
-def build_echo_app(config: TelegramConfig) -> Starlette:
+def build_echo_app(settings: TelegramSettings) -> Starlette:
     """POST /telegram as adapters/web.py routes it, and GET /healthz."""
     state: dict = {}
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        async with running(build_echo_application(config)) as application:
+        async with running(build_echo_application(settings)) as application:
             state["telegram"] = application
             yield
 
@@ -87,7 +88,7 @@ def build_echo_app(config: TelegramConfig) -> Starlette:
         except (BodyTooLarge, BodyIncomplete) as error:
             return body_refusal(error)
         status = await process_webhook(state["telegram"], body, request.headers,
-                                       config.webhook_secret)
+                                       settings.webhook_secret)
         return PlainTextResponse({200: "ok", 400: "bad request", 403: "forbidden"}.get(status, ""),
                                  status_code=status)
 
@@ -101,8 +102,11 @@ def build_echo_app(config: TelegramConfig) -> Starlette:
 
 def main() -> None:
     """Serve the echo bot on 127.0.0.1:$PORT with the serve process's uvicorn settings."""
-    app = build_echo_app(TelegramConfig.from_env())
-    server_class()(uvicorn.Config(app, host="127.0.0.1", port=int(os.environ["PORT"]),
+    settings = read_settings()
+    if settings.telegram is None or settings.port is None:
+        raise SystemExit("echo_bot: set TELEGRAM_TOKEN and PORT")
+    app = build_echo_app(settings.telegram)
+    server_class()(uvicorn.Config(app, host="127.0.0.1", port=settings.port,
                                   log_level="warning", access_log=False, lifespan="on",
                                   timeout_graceful_shutdown=GRACEFUL_SECONDS)).run()
 

@@ -26,12 +26,13 @@ def web_app(content_dir: Path, telegram_api=None, slack_api=None, *, redis_url: 
 
     State is SQLite beside `content_dir`, or Redis at `redis_url`.
     """
-    from adapters.config import ServerConfig
     from adapters.runtime import open_runtime
+    from adapters.settings import for_door, read_settings
     from adapters.web import build_web_app
     from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET
 
-    environ = {"METRICS_TOKEN": METRICS_TOKEN}
+    environ = {"METRICS_TOKEN": METRICS_TOKEN, "CONTENT_DIR": str(content_dir),
+               "PUBLIC_URL": public_url or ""}
     if telegram_api:
         environ.update(TELEGRAM_TOKEN=TOKEN, TELEGRAM_API_URL=telegram_api.base_url,
                        TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET)
@@ -42,10 +43,7 @@ def web_app(content_dir: Path, telegram_api=None, slack_api=None, *, redis_url: 
         environ.update(REDIS_URL=redis_url, STATE_SECRET="f" * 32)
     else:
         environ.update(STATE_PATH=str(content_dir.parent / "state.sqlite3"))
-    config = ServerConfig(port=0, content_dir=content_dir, log_level="INFO",
-                          public_url=public_url, telegram=bool(telegram_api),
-                          slack=bool(slack_api), environ=environ, metrics_token=METRICS_TOKEN)
-    return build_web_app(open_runtime(config))
+    return build_web_app(open_runtime(for_door(read_settings(environ), webhooks=True)))
 
 
 @contextlib.asynccontextmanager

@@ -4,11 +4,9 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-import os
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from slack_bolt.async_app import AsyncApp
@@ -24,6 +22,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.settings import SettingsError, SlackSettings
 from adapters.slack.manifest import MAIN_COMMAND, slash_commands
 from adapters.slack.outbox import Outbox
 from adapters.slack.render import SHARE_ACTION, parse_button_value, render_blocks, render_home
@@ -37,57 +36,24 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 SERVER_ERROR_RETRIES = 6  # slack_sdk's backoff: 0.5 s doubled each time, ~32 s in all
-DEFAULT_API_URL = "https://slack.com/api/"
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")  # <url|label>, <url>, <#C123|general>
 # Top-level fields of Slack's payloads that are objects (or null) whenever present.
 _ENVELOPE_OBJECTS = ("user", "team", "channel", "enterprise", "container", "message", "view")
 
 
-class SlackConfigError(ValueError):
-    """A Slack setting is missing; the message names the variable, never a value."""
-
-
-@dataclass(frozen=True)
-class SlackConfig:
-    """What the Slack adapter needs from the environment; secrets stay out of repr."""
-
-    bot_token: str = field(repr=False)
-    signing_secret: str = field(default="", repr=False)  # HTTP mode only
-    app_token: str = field(default="", repr=False)  # Socket Mode only
-    api_url: str = DEFAULT_API_URL
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> SlackConfig:
-        """Read SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN and SLACK_API_URL."""
-        env = os.environ if environ is None else environ
-        bot_token = env.get("SLACK_BOT_TOKEN", "").strip()
-        signing_secret = env.get("SLACK_SIGNING_SECRET", "").strip()
-        app_token = env.get("SLACK_APP_TOKEN", "").strip()
-        if not bot_token:
-            raise SlackConfigError("SLACK_BOT_TOKEN is not set")
-        if not signing_secret and not app_token:
-            raise SlackConfigError("set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN "
-                                   "(Socket Mode)")
-        api_url = env.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL
-        if not api_url.endswith("/"):
-            api_url += "/"  # the SDK joins method names onto it
-        return cls(bot_token=bot_token, signing_secret=signing_secret, app_token=app_token,
-                   api_url=api_url)
-
-
-def build_app(service: Service, config: SlackConfig, outbox: Outbox | None = None) -> AsyncApp:
+def build_app(service: Service, settings: SlackSettings, outbox: Outbox | None = None) -> AsyncApp:
     """The Bolt app: every listener acks, then answers through `outbox` after the response.
 
     Close `outbox` on shutdown: it finishes the answers in progress and its HTTP session.
     """
     outbox = outbox or Outbox()
-    client = AsyncWebClient(token=config.bot_token, base_url=config.api_url,
+    client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url,
                             retry_handlers=_retry_handlers())
     # process_before_response: Bolt answers Slack as soon as the listener returns, which is
     # right after ack(); otherwise it polls every 10 ms for the ack, from a task of its own.
     # Without a signing secret (Socket Mode) no HTTP request may verify: use one nobody knows.
-    app = AsyncApp(client=client, signing_secret=config.signing_secret or secrets.token_hex(32),
+    app = AsyncApp(client=client, signing_secret=settings.signing_secret or secrets.token_hex(32),
                    name="unhcr-kz-bot", process_before_response=True)
     listed: dict[str, frozenset[str]] = {}  # content version -> its slash command names
 
@@ -339,12 +305,12 @@ async def run_socket_mode(rt: Runtime, stop: asyncio.Event) -> None:
     """Answer Slack over Socket Mode (no public URL needed) until `stop` is set."""
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    config = SlackConfig.from_env(rt.config.environ)
-    if not config.app_token:
-        raise SlackConfigError("SLACK_APP_TOKEN is not set")
+    settings = rt.settings.slack
+    if settings is None or settings.app_token is None:
+        raise SettingsError("SLACK_APP_TOKEN is not set")
     outbox = Outbox()
-    rt.slack = build_app(rt.service, config, outbox)
-    handler = AsyncSocketModeHandler(rt.slack, config.app_token)
+    rt.slack = build_app(rt.service, settings, outbox)
+    handler = AsyncSocketModeHandler(rt.slack, settings.app_token)
     # The SDK retries a failed connection forever: do it aside, so that `stop` always stops.
     connecting = asyncio.create_task(handler.connect_async())
     try:

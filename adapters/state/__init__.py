@@ -1,46 +1,24 @@
-"""Choosing the state store from the environment: Redis when REDIS_URL is set, else SQLite."""
+"""Opening the state store the settings name: Redis when REDIS_URL is set, else SQLite."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from urllib.parse import urlsplit
 
+from adapters.settings import REDIS_URL_SHAPE, SettingsError, StateSettings
 from bot.state import State
 
 log = logging.getLogger(__name__)
 
-DEFAULT_STATE_PATH = "state.sqlite3"  # relative: in the working directory
-REDIS_SCHEMES = ("redis", "rediss", "unix")
-SECRET_MIN_CHARS = 16
-REDIS_URL_SHAPE = ("REDIS_URL must look like redis://[:password@]host:port/db, "
-                   "rediss://... (TLS) or unix:///path/to/redis.sock")
 
-
-def open_state(environ: Mapping[str, str]) -> State:
-    """The store REDIS_URL, STATE_PATH and STATE_SECRET describe; empty values count as unset."""
-    secret = state_secret(environ)
-    redis_url = environ.get("REDIS_URL", "").strip()
-    if redis_url:
-        if secret is None:
-            raise ValueError(f"STATE_SECRET must be set with REDIS_URL (at least {SECRET_MIN_CHARS} "
-                             "characters): the key that hashes user ids is not kept in Redis")
-        return _open_redis(redis_url, secret)
+def open_state(settings: StateSettings) -> State:
+    """The store `settings` describe (read and checked by adapters.settings.read_settings)."""
+    if settings.redis_url is not None:
+        if settings.secret is None:  # read_settings refuses this; a hand-made StateSettings may not
+            raise SettingsError("STATE_SECRET must be set with REDIS_URL")
+        return _open_redis(settings.redis_url, settings.secret)
     from adapters.state.sqlite_store import SqliteState
 
-    path = environ.get("STATE_PATH", "").strip() or DEFAULT_STATE_PATH
-    log.info("state: SQLite at %s", path)
-    return SqliteState(path, secret)
-
-
-def state_secret(environ: Mapping[str, str]) -> bytes | None:
-    """STATE_SECRET as bytes, or None: SQLite then generates one in its own key file."""
-    secret = environ.get("STATE_SECRET", "").strip()
-    if not secret:
-        return None
-    if len(secret) < SECRET_MIN_CHARS:
-        raise ValueError(f"STATE_SECRET must be at least {SECRET_MIN_CHARS} characters "
-                         "(e.g. 64 hex digits), or unset to generate one")
-    return secret.encode()
+    log.info("state: SQLite at %s", settings.path)
+    return SqliteState(settings.path, settings.secret)
 
 
 def _open_redis(url: str, secret: bytes) -> State:
@@ -49,10 +27,8 @@ def _open_redis(url: str, secret: bytes) -> State:
     from adapters.state.redis_store import RedisState
 
     try:
-        if urlsplit(url).scheme not in REDIS_SCHEMES:
-            raise ValueError
         primary = RedisState(url, secret)
-    except ValueError:
-        raise ValueError(REDIS_URL_SHAPE) from None
+    except ValueError:  # a URL redis-py reads otherwise than read_settings did
+        raise SettingsError(REDIS_URL_SHAPE) from None
     log.info("state: Redis")
     return FallbackState(primary)

@@ -3,7 +3,6 @@ handled concurrently but in order within a chat (updates)."""
 from adapters.telegram.app import (
     ALLOWED_UPDATES,
     MAX_RETRIES,
-    TelegramConfig,
     build_application,
     poll,
     process_webhook,
@@ -11,5 +10,5 @@ from adapters.telegram.app import (
     running,
 )
 
-__all__ = ["ALLOWED_UPDATES", "MAX_RETRIES", "TelegramConfig", "build_application", "poll",
-           "process_webhook", "refresh_menu", "running"]
+__all__ = ["ALLOWED_UPDATES", "MAX_RETRIES", "build_application", "poll", "process_webhook",
+           "refresh_menu", "running"]

@@ -8,11 +8,9 @@ import asyncio
 import hmac
 import json
 import logging
-import os
 import re
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import httpx
@@ -40,6 +38,7 @@ from telegram.ext import (
     filters,
 )
 
+from adapters.settings import SettingsError, TelegramSettings
 from adapters.telegram.render import LANGUAGE_BUTTON, NO_PREVIEW, TOPIC_BUTTON, render
 from adapters.telegram.updates import CONCURRENT_UPDATES, ChatOrderedUpdateProcessor
 from bot.answer import META_COMMANDS
@@ -53,7 +52,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
-DEFAULT_API_URL = "https://api.telegram.org/bot"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_RETRIES = 5  # a 429 waits retry_after and tries again; an answer is never dropped for it
 # A message Telegram surely did not send (a 5xx, no connection) is tried again, for about
@@ -66,39 +64,16 @@ MENU_COMMANDS = ("language", "help", "start")  # the menu entries that are not t
 COMMANDS_MAX = 100
 DESCRIPTION_MAX = 256
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
-_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _BUTTON_VALUE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _SERVICE = "service"  # the Service, kept in application.bot_data for the handlers
 _MENU = "menu"  # the start-up menu's task, in application.bot_data
 
 
-@dataclass(frozen=True)
-class TelegramConfig:
-    """How to reach the Bot API; the token and secret never show in a repr."""
-
-    token: str = field(repr=False)
-    api_url: str = DEFAULT_API_URL
-    webhook_secret: str | None = field(default=None, repr=False)
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ) -> TelegramConfig:
-        """Read TELEGRAM_TOKEN, TELEGRAM_API_URL and TELEGRAM_WEBHOOK_SECRET."""
-        token = environ.get("TELEGRAM_TOKEN", "").strip()
-        if not token:
-            raise ValueError("TELEGRAM_TOKEN is not set")
-        secret = environ.get("TELEGRAM_WEBHOOK_SECRET") or None
-        if secret is not None and not _SECRET.fullmatch(secret):
-            raise ValueError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of "
-                             "A-Z, a-z, 0-9, '_' and '-'")
-        api_url = (environ.get("TELEGRAM_API_URL") or DEFAULT_API_URL).rstrip("/")
-        return cls(token=token, api_url=api_url, webhook_secret=secret)
-
-
-def build_application(service: Service, config: TelegramConfig, *,
+def build_application(service: Service, settings: TelegramSettings, *,
                       updater: bool = True) -> Application:
     """The Application with handlers generated from the content; no updater for webhooks."""
     _keep_secrets_out_of_logs()
-    builder = (Application.builder().token(config.token).base_url(config.api_url)
+    builder = (Application.builder().token(settings.token).base_url(settings.api_url)
                .rate_limiter(AIORateLimiter(max_retries=MAX_RETRIES))
                .concurrent_updates(ChatOrderedUpdateProcessor(CONCURRENT_UPDATES))
                .post_init(_post_init))
@@ -318,7 +293,9 @@ async def refresh_menu(application: Application, content: Content) -> None:
 
 async def poll(rt: Runtime, stop: asyncio.Event) -> None:
     """Long polling inside the running event loop until `stop` is set."""
-    application = build_application(rt.service, TelegramConfig.from_env(rt.config.environ))
+    if rt.settings.telegram is None:
+        raise SettingsError("TELEGRAM_TOKEN is not set")
+    application = build_application(rt.service, rt.settings.telegram)
     updater = application.updater
     assert updater is not None  # build_application makes one unless told not to
     async with running(application):

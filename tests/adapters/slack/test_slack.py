@@ -14,10 +14,9 @@ from urllib.parse import urlencode
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
+from adapters.settings import SettingsError, SlackSettings, read_settings
 from adapters.slack import (
     Outbox,
-    SlackConfig,
-    SlackConfigError,
     build_app,
     handle_http,
     run_socket_mode,
@@ -55,8 +54,8 @@ async def outbox():
 @pytest.fixture
 def app(slack_service, slack_api, outbox):
     """The real Bolt app, talking to the fake."""
-    return build_app(slack_service, SlackConfig(bot_token=TOKEN, signing_secret=SECRET,
-                                                api_url=slack_api.api_url), outbox)
+    return build_app(slack_service, SlackSettings(bot_token=TOKEN, signing_secret=SECRET,
+                                                  api_url=slack_api.api_url), outbox)
 
 
 def load(name: str) -> dict:
@@ -407,39 +406,38 @@ def test_slack_markup_in_incoming_text():
 
 
 # -- configuration and Socket Mode ---------------------------------------------------------------
-def test_config_from_env_keeps_secrets_out_of_sight():
-    config = SlackConfig.from_env({"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
-                                   "SLACK_API_URL": "http://127.0.0.1:9/api"})
+def test_settings_from_the_environment_keep_secrets_out_of_sight():
+    config = read_settings({"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
+                            "SLACK_API_URL": "http://127.0.0.1:9/api"}).slack
+    assert config is not None and config.bot_token == TOKEN and config.signing_secret == SECRET
     assert config.api_url == "http://127.0.0.1:9/api/"
     assert TOKEN not in repr(config) and SECRET not in repr(config)
-    assert SlackConfig.from_env({"SLACK_BOT_TOKEN": TOKEN, "SLACK_APP_TOKEN": "xapp-1"}
-                                ).api_url == "https://slack.com/api/"
-    with pytest.raises(SlackConfigError) as error:
-        SlackConfig.from_env({"SLACK_SIGNING_SECRET": SECRET})
-    assert SECRET not in str(error.value)
+    assert read_settings({"SLACK_BOT_TOKEN": TOKEN, "SLACK_APP_TOKEN": "xapp-1"}
+                         ).slack.api_url == "https://slack.com/api/"
+    assert read_settings({"SLACK_SIGNING_SECRET": SECRET}).slack is None
+    with pytest.raises(SettingsError, match="SLACK_BOT_TOKEN must be set") as error:
+        read_settings({"SLACK_SIGNING_SECRET": SECRET, "SLACK_APP_TOKEN": "xapp-1-secret"})
+    assert SECRET not in str(error.value) and "xapp-1-secret" not in str(error.value)
 
 
-def socket_runtime(service):
-    """The runtime `poll` opens, over `service`, with the Slack settings of the environment."""
-    import os
-
-    from adapters.config import server_config
+def socket_runtime(service, environ: dict[str, str]):
+    """The runtime `poll` opens, over `service`, with the Slack settings of `environ`."""
     from adapters.metrics import Metrics
     from adapters.runtime import Runtime
-    return Runtime(server_config(os.environ, webhooks=False), service, Metrics(), "memory")
+    from adapters.settings import for_door
+    settings = for_door(read_settings(environ), webhooks=False)
+    return Runtime(settings, service, Metrics(), "memory", webhooks=False)
 
 
-async def test_socket_mode_answers_until_stopped(slack_service, slack_api, monkeypatch):
-    monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
-    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-A0UNHCRKZ-1234-abcdef")
-    monkeypatch.delenv("SLACK_SIGNING_SECRET", raising=False)
-    monkeypatch.setenv("SLACK_API_URL", slack_api.api_url)
+async def test_socket_mode_answers_until_stopped(slack_service, slack_api):
+    environ = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_APP_TOKEN": "xapp-1-A0UNHCRKZ-1234-abcdef",
+               "SLACK_API_URL": slack_api.api_url}
     slack_api.queue_envelope({"envelope_id": "e0DM01", "type": "events_api",
                               "payload": json.loads(event_body("message_im")),
                               "accepts_response_payload": False, "retry_attempt": 0,
                               "retry_reason": ""})
     stop = asyncio.Event()
-    running = asyncio.create_task(run_socket_mode(socket_runtime(slack_service), stop))
+    running = asyncio.create_task(run_socket_mode(socket_runtime(slack_service, environ), stop))
     [post_] = await slack_api.wait_for("chat.postMessage")
     assert post_["channel"] == "D0AIGERIM"
     assert {"envelope_id": "e0DM01"} in slack_api.sent("socket_mode")
@@ -447,15 +445,14 @@ async def test_socket_mode_answers_until_stopped(slack_service, slack_api, monke
     await asyncio.wait_for(running, 5)
 
 
-async def test_socket_mode_stops_even_while_slack_is_unreachable(slack_service, monkeypatch):
+async def test_socket_mode_stops_even_while_slack_is_unreachable(slack_service):
     with socket.socket() as closed:  # a port nobody listens on
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
-    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-A0UNHCRKZ-1234-abcdef")
-    monkeypatch.setenv("SLACK_API_URL", f"http://127.0.0.1:{port}/api/")
+    environ = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_APP_TOKEN": "xapp-1-A0UNHCRKZ-1234-abcdef",
+               "SLACK_API_URL": f"http://127.0.0.1:{port}/api/"}
     stop = asyncio.Event()
-    running = asyncio.create_task(run_socket_mode(socket_runtime(slack_service), stop))
+    running = asyncio.create_task(run_socket_mode(socket_runtime(slack_service, environ), stop))
     await asyncio.sleep(0.3)
     stop.set()
     await asyncio.wait_for(running, 2)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
+from adapters.settings import SettingsError, read_settings
 from adapters.state import open_state
 from adapters.state.fallback import FallbackState
 from adapters.state.redis_store import RedisState
@@ -253,14 +254,14 @@ async def test_stores_keep_no_user_id_and_no_text_but_declined_questions(backend
 
 def test_open_state_is_sqlite_in_the_working_directory_by_default(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    store = open_state({"REDIS_URL": "", "STATE_PATH": ""})
+    store = open_state(read_settings({"REDIS_URL": "", "STATE_PATH": ""}).state)
     assert isinstance(store, SqliteState) and (tmp_path / "state.sqlite3").exists()
     asyncio.run(store.close())
 
 
 async def test_open_state_uses_state_path_and_state_secret(tmp_path):
     path = tmp_path / "bot.sqlite3"
-    store = open_state({"STATE_PATH": str(path), "STATE_SECRET": SECRET.decode()})
+    store = open_state(read_settings({"STATE_PATH": str(path), "STATE_SECRET": SECRET.decode()}).state)
     await store.set_language("telegram", USER, "ru")
     await store.close()
     with closing(sqlite3.connect(path)) as db:
@@ -270,19 +271,20 @@ async def test_open_state_uses_state_path_and_state_secret(tmp_path):
 
 
 def test_open_state_with_redis_url_is_redis_behind_a_fallback():
-    store = open_state({"REDIS_URL": "redis://127.0.0.1:6379/0", "STATE_SECRET": SECRET.decode()})
+    store = open_state(read_settings({"REDIS_URL": "redis://127.0.0.1:6379/0",
+                                      "STATE_SECRET": SECRET.decode()}).state)
     assert isinstance(store, FallbackState) and isinstance(store.primary, RedisState)
     asyncio.run(store.close())
 
 
 def test_redis_needs_a_state_secret_the_key_never_sits_beside_the_hashes():
-    with pytest.raises(ValueError, match="STATE_SECRET must be set with REDIS_URL"):
-        open_state({"REDIS_URL": "redis://127.0.0.1:6379/0"})
+    with pytest.raises(SettingsError, match="STATE_SECRET must be set with REDIS_URL"):
+        read_settings({"REDIS_URL": "redis://127.0.0.1:6379/0"})
 
 
 async def test_sqlite_keeps_its_key_in_its_own_private_file(tmp_path):
     path = tmp_path / "bot.sqlite3"
-    store = open_state({"STATE_PATH": str(path)})
+    store = open_state(read_settings({"STATE_PATH": str(path)}).state)
     await store.set_language("telegram", USER, "kk")
     await store.close()
     key = (tmp_path / "bot.sqlite3.key").read_text().strip().encode()
@@ -292,7 +294,7 @@ async def test_sqlite_keeps_its_key_in_its_own_private_file(tmp_path):
         assert db.execute("SELECT * FROM meta").fetchall() == [], "no key in the database"
         assert db.execute("SELECT user FROM language").fetchall() == [
             (user_key(key, "telegram", USER),)]
-    again = open_state({"STATE_PATH": str(path)})  # a restart uses the same key
+    again = open_state(read_settings({"STATE_PATH": str(path)}).state)  # a restart uses the same key
     assert await again.get_language("telegram", USER) == "kk"
     await again.close()
 
@@ -303,7 +305,7 @@ async def test_a_key_kept_in_an_older_database_moves_to_the_key_file(tmp_path):
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         db.execute("INSERT INTO meta VALUES ('secret', ?)", ("ab" * 32,))
         db.commit()
-    store = open_state({"STATE_PATH": str(path)})
+    store = open_state(read_settings({"STATE_PATH": str(path)}).state)
     await store.close()
     assert (tmp_path / "old.sqlite3.key").read_text() == "ab" * 32
 
@@ -311,14 +313,14 @@ async def test_a_key_kept_in_an_older_database_moves_to_the_key_file(tmp_path):
 @pytest.mark.parametrize("url", ["http://user:hunter2@host:6379", "hunter2@host:6379",
                                  "redis://:hunter2@host:notaport"])
 def test_a_malformed_redis_url_is_refused_without_echoing_it(url):
-    with pytest.raises(ValueError, match="REDIS_URL must look like redis://") as refused:
-        open_state({"REDIS_URL": url, "STATE_SECRET": SECRET.decode()})
+    with pytest.raises(SettingsError, match="REDIS_URL must look like redis://") as refused:
+        read_settings({"REDIS_URL": url, "STATE_SECRET": SECRET.decode()})
     assert "hunter2" not in str(refused.value) and refused.value.__cause__ is None
 
 
 def test_a_short_state_secret_is_refused_without_echoing_it(tmp_path):
-    with pytest.raises(ValueError, match="STATE_SECRET must be at least 16") as refused:
-        open_state({"STATE_PATH": str(tmp_path / "s.sqlite3"), "STATE_SECRET": "tooshort"})
+    with pytest.raises(SettingsError, match="STATE_SECRET must be at least 16") as refused:
+        read_settings({"STATE_PATH": str(tmp_path / "s.sqlite3"), "STATE_SECRET": "tooshort"})
     assert "tooshort" not in str(refused.value)
 
 

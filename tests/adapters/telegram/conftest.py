@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.telegram import TelegramConfig, build_application, running
+from adapters.settings import TelegramSettings
+from adapters.telegram import build_application, running
 from bot.service import Service
 from bot.state import MemoryState
 from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET
@@ -17,8 +18,9 @@ def telegram_service(bot):
 
 @pytest.fixture
 def telegram_config(telegram_api):
-    """A configuration pointing at the fake."""
-    return TelegramConfig(token=TOKEN, api_url=telegram_api.base_url, webhook_secret=WEBHOOK_SECRET)
+    """Telegram settings pointing at the fake."""
+    return TelegramSettings(token=TOKEN, api_url=telegram_api.base_url,
+                            webhook_secret=WEBHOOK_SECRET)
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ import pytest
 from telegram import Update
 from telegram.error import InvalidToken
 
+from adapters.settings import SettingsError, read_settings
 from adapters.telegram.app import (
-    TelegramConfig,
     build_application,
     process_webhook,
     publish_commands,
@@ -264,19 +264,21 @@ async def test_command_menus_for_each_language(telegram_app, telegram_api, conte
 
 
 # -- configuration -------------------------------------------------------------------------
-def test_config_from_env():
-    config = TelegramConfig.from_env({"TELEGRAM_TOKEN": "42:SECRET-token",
-                                      "TELEGRAM_WEBHOOK_SECRET": "abc_DEF-123"})
+def test_settings_from_the_environment():
+    config = read_settings({"TELEGRAM_TOKEN": "42:SECRET-token",
+                            "TELEGRAM_WEBHOOK_SECRET": "abc_DEF-123-ghi_JKL"}).telegram
+    assert config is not None and config.token == "42:SECRET-token"
     assert config.api_url == "https://api.telegram.org/bot"
-    assert config.webhook_secret == "abc_DEF-123"
+    assert config.webhook_secret == "abc_DEF-123-ghi_JKL"
     assert "SECRET-token" not in repr(config) and "abc_DEF" not in repr(config)
-    with pytest.raises(ValueError, match="TELEGRAM_TOKEN"):
-        TelegramConfig.from_env({})
+    assert read_settings({}).telegram is None, "no Telegram without TELEGRAM_TOKEN"
+    assert read_settings({"TELEGRAM_TOKEN": "42:x", "TELEGRAM_API_URL": "http://127.0.0.1:8081/bot/"}
+                         ).telegram.api_url == "http://127.0.0.1:8081/bot"
 
 
 def test_malformed_webhook_secret_is_named_not_echoed():
-    with pytest.raises(ValueError, match="TELEGRAM_WEBHOOK_SECRET") as error:
-        TelegramConfig.from_env({"TELEGRAM_TOKEN": "42:x", "TELEGRAM_WEBHOOK_SECRET": "no spaces!"})
+    with pytest.raises(SettingsError, match="TELEGRAM_WEBHOOK_SECRET") as error:
+        read_settings({"TELEGRAM_TOKEN": "42:x", "TELEGRAM_WEBHOOK_SECRET": "no spaces, please!"})
     assert "no spaces" not in str(error.value)
 
 
