@@ -1,5 +1,10 @@
-"""Understanding a message: the index built once from content, and `Index.understand(text)`."""
+"""Understanding a message: the index built once from content, and `Index.understand(text)`.
+
+reading: content into rows; spelling: typos and Latin-typed Russian/Kazakh; language: which
+language; index: weights, postings, scoring; parts: clauses and two questions; danger.
+"""
 from bot.understanding.danger import Danger, referral_wins
-from bot.understanding.index import Candidate, Index, Match
+from bot.understanding.index import Index
+from bot.understanding.match import Candidate, Match
 
 __all__ = ["Candidate", "Danger", "Index", "Match", "referral_wins"]

@@ -1,29 +1,28 @@
-"""The matching index built once from content, and `understand(text) -> Match`."""
+"""The matching index built once from content: each feature's weight, which intents and
+examples hold it, and `understand(text) -> Match`, scoring every intent sharing a word."""
 from __future__ import annotations
 
 import heapq
 import math
-import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from dataclasses import dataclass, field
 from operator import mul
 
-from rapidfuzz.distance import OSA
-
 from bot.content import Content
-from bot.text import (
-    JOINERS,
-    STOP_FEATURES,
-    STOPWORDS,
-    feature,
-    features_of,
-    script_counts,
-    to_cyrillic,
-    tokens,
+from bot.text import STOP_FEATURES, tokens
+from bot.understanding.danger import SUBJECT_CLASS, DangerIndex
+from bot.understanding.language import LanguageDetector
+from bot.understanding.match import Candidate, Match
+from bot.understanding.parts import parts_of, read_by_parts
+from bot.understanding.reading import (
+    Row,
+    Vocabulary,
+    cue_tokens,
+    read_danger,
+    read_phrases,
+    read_word_classes,
 )
-from bot.understanding.danger import SUBJECT_CLASS, Danger, DangerIndex, word_class
+from bot.understanding.spelling import Speller
 
 FUZZY_WEIGHT = 0.85  # a typo-corrected word counts a little less than an exact one
 STOP_WEIGHT = 0.1  # function words: they tell "who are you" from "who heads the office"
@@ -38,36 +37,6 @@ TOKEN_CACHE_SIZE = 65536  # distinct typed tokens whose reading is remembered
 # Added to a candidate's best possible score, far above float rounding, so that no candidate
 # that could still enter the top is skipped.
 ROUNDING_SLACK = 1e-9
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """An intent the text may mean, with its confidence and the words that matched."""
-
-    intent: str
-    score: float
-    matched: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Match:
-    """What the index made of a text: best candidates first."""
-
-    candidates: tuple[Candidate, ...]
-    features: tuple[str, ...]
-    corrections: tuple[tuple[str, str], ...]  # (typed word, the known word it became)
-    unknown: tuple[str, ...]
-    danger: Danger | None = None  # the closest danger example, however far
-    # The part of a long message the candidates were read from, when the whole was not
-    # understood ("...we arrived last week. how do we ask for asylum?"); None: the whole.
-    clause: str | None = None
-    # The best candidate for a second question asked in the same message, if any.
-    also: Candidate | None = None
-
-    @property
-    def best(self) -> Candidate | None:
-        """The top candidate, if any."""
-        return self.candidates[0] if self.candidates else None
 
 
 @dataclass(slots=True)
@@ -85,171 +54,18 @@ class _Query:
     rest: list[tuple[str, float]] = field(default_factory=list)  # (feature, gain)
 
 
-def _deletes(word: str) -> list[str]:
-    """Every distinct form of `word` with one letter deleted (of a doubled letter, one)."""
-    return [word[:i] + word[i + 1:] for i in range(len(word)) if not (i and word[i] == word[i - 1])]
-
-
-def _deletion_index(words) -> dict[str, tuple[str, ...]]:
-    """Each word under itself and under every form with one letter deleted."""
-    index: dict[str, tuple[str, ...]] = {}
-    for w in words:
-        for key in (w, *_deletes(w)):
-            index[key] = index.get(key, ()) + (w,)
-    return index
-
-
-def _allowed_distance(word: str) -> int:
-    return 1 if len(word) < 8 else 2
-
-
-def _plausible(typed: str, known: str, dist: int) -> bool:
-    """Whether `known` is a believable correction of `typed` at edit distance `dist`."""
-    if typed[0] != known[0]:
-        return False  # people rarely mistype the first letter; other words often differ there
-    if len(typed) >= 5:
-        return dist <= _allowed_distance(typed)
-    # Four letters: only a dropped letter ("wher" -> "where"); a changed letter makes
-    # another word too often ("best" -> "beat", "rate" -> "rape").
-    return len(typed) == 4 and dist == 1 and len(known) == 5
-
-
-# A phrase's distinct features, in the order its set of features yields them: tuples,
-# unlike sets, drop out of the garbage collector's sight, and the index holds many.
-Row = tuple[str, ...]
-
-
-class _Vocabulary:
-    """The tokens content uses: how often, and in which languages."""
-
-    def __init__(self) -> None:
-        self._seen: list[str] = []  # every token, counted once all are read
-        self._by_lang: dict[str, set[str]] = defaultdict(set)
-
-    def learn(self, phrase: str, lang: str) -> list[str]:
-        """The tokens of `phrase`, counted as used in `lang`."""
-        words = tokens(phrase)
-        self._by_lang[lang].update(words)
-        self._seen += words
-        return words
-
-    def counts(self) -> dict[str, int]:
-        """Token -> how many times content uses it."""
-        return dict(Counter(self._seen))
-
-    def languages(self) -> dict[str, frozenset[str]]:
-        """Token -> the languages whose content uses it.
-
-        Tokens share one set per combination of languages: ten thousand small sets would
-        only give the garbage collector work.
-        """
-        bits: dict[str, int] = {}  # token -> its languages, one bit each
-        for n, vocab in enumerate(self._by_lang.values()):
-            for tok in vocab:
-                bits[tok] = bits.get(tok, 0) | 1 << n
-        names = list(self._by_lang)
-        shared = {b: frozenset(lang for n, lang in enumerate(names) if b >> n & 1)
-                  for b in set(bits.values())}
-        return {tok: shared[b] for tok, b in bits.items()}
-
-
-def _row(words: list[str]) -> Row:
-    return tuple({feature(t) for t in words if len(t) > 1 or t.isdigit()})  # as features_of
-
-
-def _read_phrases(content: Content, vocab: _Vocabulary) -> tuple[dict[str, list[Row]],
-                                                                 dict[str, set[str]]]:
-    """Each intent's phrases (title, examples, keywords) as rows, and each topic's answer
-    features."""
-    intents: dict[str, list[Row]] = {}
-    answers: dict[str, set[str]] = {}
-    for topic in content.topics:
-        rows = intents.setdefault(topic.id, [])
-        for lang, text in topic.texts.items():
-            for phrase in (text.title, *text.examples, *text.keywords):
-                rows.append(_row(vocab.learn(phrase, lang)))
-            answers.setdefault(topic.id, set()).update(
-                features_of(vocab.learn(text.answer, lang)))
-    for name, by_lang in content.intents.items():
-        rows = intents.setdefault(name, [])
-        for lang, phrases in by_lang.items():
-            for phrase in phrases:
-                rows.append(_row(vocab.learn(phrase, lang)))
-    return intents, answers
-
-
-def _read_word_classes(content: Content, vocab: _Vocabulary) -> dict[str, str]:
-    """Each feature of a word of a class ("сын", "ұлым") -> its class ("<child>")."""
-    return {feature(t): word_class(name)
-            for name, by_lang in content.protection.word_classes.items() if name != SUBJECT_CLASS
-            for lang, words in by_lang.items() for word in words for t in vocab.learn(word, lang)}
-
-
-def _cue_tokens(content: Content, keep) -> frozenset[str]:
-    """The words of the classes looked for among a message's tokens as typed, not as
-    features: "I", "я" (too short to be features), and the subject class ("курсовой" says
-    study, "курсы" does not, though both fold to "курс")."""
-    return frozenset(t for name, by_lang in content.protection.word_classes.items()
-                     for words in by_lang.values() for word in words
-                     for t in tokens(word) if keep(name, word))
-
-
-def _read_danger(content: Content, vocab: _Vocabulary,
-                 classes: dict[str, str]) -> list[tuple[str, str, Row]]:
-    """Every danger example as (category, text, its features); look-alikes with category ""."""
-    protection = content.protection
-    texts = [(category.id, example, lang) for category in protection.categories
-             for lang, examples in category.examples.items() for example in examples]
-    texts += [("", text, lang) for lang, look_alikes in protection.look_alikes.items()
-              for text in look_alikes]
-    cyrillic = _cyrillic_languages(content)
-    # Sorted: a word's weight is summed in the same order in every process.
-    return [(category, text,
-             tuple(sorted({classes.get(f, f)
-                           for f in _row(vocab.learn(_spelled(text, lang in cyrillic), lang))})))
-            for category, text, lang in texts]
-
-
-def _cyrillic_languages(content: Content) -> frozenset[str]:
-    """The languages whose topics are written in Cyrillic letters (Russian, Kazakh)."""
-    written: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for topic in content.topics:
-        for lang, text in topic.texts.items():
-            latin, cyr, _ = script_counts(text.title + " " + text.answer)
-            written[lang][0] += latin
-            written[lang][1] += cyr
-    return frozenset(lang for lang, (latin, cyr) in written.items() if cyr > latin)
-
-
-def _spelled(text: str, in_cyrillic: bool) -> str:
-    """A danger example as messages are read: in a Cyrillic language, an example typed in
-    Latin letters ("muzh b'et") is spelled back into Cyrillic, as such a message will be."""
-    if not in_cyrillic or not text.isascii():
-        return text
-    return " ".join(to_cyrillic(t) if t.isalpha() else t for t in tokens(text))
-
-
-# Where a message's clauses end: sentence ends and semicolons before a space (not the dots
-# of "mail.kz"), new lines, and commas; and the words that join two questions.
-_CLAUSE_END = re.compile(r"[.!?;]+(?=\s|$)|\n+|,\s")
-_JOINER = re.compile(r"\b(?:" + "|".join(sorted(JOINERS)) + r")\b", re.IGNORECASE)
-# A part of a message is a question of its own when a topic holds this many of its words.
-MIN_QUESTION_WORDS = 2
-
-
 class Index:
     """An inverted index over the example questions of every topic and meta intent."""
 
     def __init__(self, content: Content):
-        vocab = _Vocabulary()
-        intents, answers = _read_phrases(content, vocab)
+        vocab = Vocabulary()
+        intents, answers = read_phrases(content, vocab)
         self.intent_ids = list(intents)
-        self.word_classes = _read_word_classes(content, vocab)
+        self.word_classes = read_word_classes(content, vocab)
         self.threshold = content.threshold
-        self.one_letter_cues = _cue_tokens(content, lambda name, word: len(word) == 1)
-        self.subject_cues = _cue_tokens(content, lambda name, word: name == SUBJECT_CLASS)
-        danger_examples = _read_danger(content, vocab, self.word_classes)
-        self.lang_vocab = vocab.languages()
+        self.one_letter_cues = cue_tokens(content, lambda name, word: len(word) == 1)
+        self.subject_cues = cue_tokens(content, lambda name, word: name == SUBJECT_CLASS)
+        danger_examples = read_danger(content, vocab, self.word_classes)
         self.token_freq = vocab.counts()
         self._weigh(intents, answers)
         self._index_intents()
@@ -258,14 +74,11 @@ class Index:
         # Words only danger examples and word classes use ("deport", "сына"): known words,
         # for typo correction and Latin spelling, that no topic uses.
         self.danger_features = (self.danger.features | self.word_classes.keys()) - self.weight.keys()
-        self._token_deletes = _deletion_index(t for t in self.token_freq if len(t) >= 4)
-        self._feature_deletes = _deletion_index(
-            f for f in (*self.weight, *self.danger_features) if len(f) >= 4)
         self._index_meta(content)
         # People repeat their typos and Latin spellings ("waht", "kense"): each distinct
         # token is corrected, or voted on, once per index rather than once per message.
-        self._corrections = lru_cache(maxsize=TOKEN_CACHE_SIZE)(self._correct)
-        self._latin_vote = lru_cache(maxsize=TOKEN_CACHE_SIZE)(self._vote_latin)
+        self.languages = LanguageDetector(vocab.languages(), self.weight, TOKEN_CACHE_SIZE)
+        self.speller = Speller(self.token_freq, self.weight, self.danger_features, TOKEN_CACHE_SIZE)
 
     # -- building ----------------------------------------------------------------------
     def _weigh(self, intents: dict[str, list[Row]], answers: dict[str, set[str]]) -> None:
@@ -357,108 +170,6 @@ class Index:
         self.meta_intents = frozenset(meta)
 
     # -- reading a text ----------------------------------------------------------------
-    def _known(self, f: str) -> bool:
-        return f in self.weight or f in self.danger_features
-
-    def _nearest(self, word: str, table: dict[str, tuple[str, ...]], rank_by: dict) -> str | None:
-        """The closest word in a deletion table within the allowed edit distance."""
-        if len(word) < 4:
-            return None
-        limit = _allowed_distance(word)
-        best: tuple[int, int, str] | None = None
-        for probe in (word, *_deletes(word)):
-            for cand in table.get(probe, ()):
-                dist = OSA.distance(word, cand, score_cutoff=limit)
-                if _plausible(word, cand, dist):
-                    rank = (dist, -rank_by.get(cand, 0), cand)
-                    if best is None or rank < best:
-                        best = rank
-        return best[2] if best else None
-
-    def _correct(self, token: str, transliterate: bool) -> str | None:
-        """The known feature a misspelt (or Latin-typed Kazakh/Russian) token meant, or None."""
-        spellings = [token]
-        if transliterate and token.isascii() and token.isalpha():
-            cyrillic = to_cyrillic(token)
-            # The text reads as Russian or Kazakh typed in Latin letters: a word the content
-            # uses, so spelt, comes before an English look-alike ("shtab" is штаб, not
-            # "stab"), and a function word is one ("jatyr" is жатыр).
-            if cyrillic in STOPWORDS or (cyrillic in self.token_freq
-                                         and self._known(feature(cyrillic))):
-                return feature(cyrillic)
-            spellings += dict.fromkeys((cyrillic, to_cyrillic(token, vowel_i=False)))
-        for spelling in spellings:
-            f = feature(spelling)
-            if spelling != token and self._known(f):
-                return f
-            near = self._nearest(spelling, self._token_deletes, self.token_freq)
-            if near is not None and self._known(feature(near)):
-                return feature(near)
-            # Stems are matched only for English: a Cyrillic feature is a cut-off prefix,
-            # and one letter off ("ответ"/"отвеч") is usually another word.
-            if f.isascii():
-                near = self._nearest(f, self._feature_deletes, {})
-                if near is not None:
-                    return near
-        return None
-
-    def analyse(self, text: str) -> tuple[list[str], list[tuple[str, str]], list[str]]:
-        """The text's features (typos corrected), the corrections made, and unknown words."""
-        feats: list[str] = []
-        corrections: list[tuple[str, str]] = []
-        unknown: list[str] = []
-        words = tokens(text)
-        transliterate = self._typed_in_latin(words)
-        for tok in words:
-            if len(tok) < 2 and not tok.isdigit():
-                continue
-            f = feature(tok)
-            # In Russian or Kazakh typed in Latin letters, an English word known only from
-            # danger examples ("men", "bar") is read again: it is most likely мен, бар.
-            if (not self._known(f) or (transliterate and f in self.danger_features)) \
-                    and tok not in STOPWORDS:
-                fixed = self._corrections(tok, transliterate)
-                if fixed is not None:
-                    corrections.append((tok, fixed))
-                    f = fixed
-                else:
-                    unknown.append(f)
-            if f not in feats:
-                feats.append(f)
-        return feats, corrections, unknown
-
-    def _typed_in_latin(self, words: Sequence[str]) -> bool:
-        """Whether Latin-letter words are Kazakh or Russian typed in Latin ("kense qaida").
-
-        Only then are unknown Latin words spelled back into Cyrillic: otherwise English
-        "restaurants" would become "арест" (arrest) and "joke" "жок" (no).
-        """
-        return sum(map(self._latin_vote, words)) < 0
-
-    def _vote_latin(self, tok: str) -> int:
-        """+1 if a Latin-letter token reads as English, -1 if as Russian or Kazakh, else 0."""
-        if not tok.isascii() or not tok.isalpha():
-            return 0
-        is_english = tok in STOPWORDS or "en" in self.lang_vocab.get(tok, ())
-        cyr = to_cyrillic(tok)
-        langs = self.lang_vocab.get(cyr, ())
-        # A stem that keeps only the start of a long word is no evidence: "statelesness"
-        # spelled in Cyrillic folds to "стат" (of статус), yet it is English misspelt.
-        stem = feature(cyr)
-        is_cyrillic = ("ru" in langs or "kk" in langs
-                       or (len(cyr) >= 4 and stem in self.weight and 2 * len(stem) >= len(cyr)))
-        if is_english and not is_cyrillic:  # "be", "men": both; they decide nothing
-            return 1
-        if is_cyrillic and not is_english:
-            return -1
-        return 0
-
-    def _weight(self, f: str) -> float:
-        w = self.weight.get(f)
-        if w is not None:
-            return w
-        return STOP_WEIGHT if f in STOP_FEATURES else self.unknown_weight
-
     def understand(self, text: str, top: int = 3) -> Match:
         """Score every intent sharing a word with `text`, best first. A message of two
         questions ("where is the office and who heads it") gets the second as `also`; a long
@@ -466,41 +177,27 @@ class Index:
         match = self._understand(text, top)
         best = match.best
         confident = best is not None and best.score >= self.threshold
-        parts = [p for p in _CLAUSE_END.split(text) if p.strip()]
-        asked = parts if len(parts) > 1 else [p for p in _JOINER.split(text) if p.strip()]
+        asked = parts_of(text)
         if len(asked) < 2:
             return match
-        read = self._read_parts(asked, top)
-        two = self._two_questions(read)
-        if two is not None:
-            first, second = two
-            return replace(match, candidates=first.candidates, also=second.best)
-        if confident or not read:
-            return match
-        # The best-understood clause; of equals, the later (the question follows the story).
-        _, _, clause, part = max(read)
-        return replace(match, candidates=part.candidates, clause=clause.strip())
+        return read_by_parts(match, confident, asked, lambda part: self._topic_answer(part, top))
 
-    def _read_parts(self, parts: list[str], top: int) -> list[tuple[float, int, str, Match]]:
-        """The parts of a message that one topic answers confidently, with their readings."""
-        read = []
-        for n, part in enumerate(parts):
-            got = self._understand(part, top, with_danger=False)
-            if got.best is not None and got.best.score >= self.threshold \
-                    and self.intent_ids.index(got.best.intent) not in self.meta_intents:
-                read.append((got.best.score, n, part, got))
-        return read
+    def _topic_answer(self, part: str, top: int) -> Match | None:
+        """The reading of a part of a message, if one topic answers it confidently."""
+        got = self._understand(part, top, with_danger=False)
+        if got.best is not None and got.best.score >= self.threshold \
+                and self.intent_ids.index(got.best.intent) not in self.meta_intents:
+            return got
+        return None
 
-    def _two_questions(self, read: list[tuple[float, int, str, Match]]) -> tuple[Match, Match] | None:
-        """Two parts that two different topics answer, each with at least two words of its
-        own, in the message's order; None when the message asks one thing."""
-        asked = [(n, got) for _, n, _, got in read
-                 if got.best is not None and len(got.best.matched) >= MIN_QUESTION_WORDS]
-        topics = {got.best.intent for _, got in asked if got.best is not None}
-        if len(topics) != 2 or len(asked) != 2:
-            return None
-        (_, first), (_, second) = sorted(asked, key=lambda a: a[0])
-        return first, second
+    def analyse(self, text: str) -> tuple[list[str], list[tuple[str, str]], list[str]]:
+        """The text's features (typos corrected), the corrections made, and unknown words."""
+        words = tokens(text)
+        return self.speller.read(words, self.languages.typed_in_latin(words))
+
+    def detect_language(self, text: str) -> tuple[str | None, bool]:
+        """The language `text` is written in, and whether that is certain."""
+        return self.languages.detect(text)
 
     def _understand(self, text: str, top: int, with_danger: bool = True) -> Match:
         """Score every intent sharing a word with `text`; best first."""
@@ -531,6 +228,13 @@ class Index:
                                 tuple(filter(self._shares[i].__contains__, feats)))
                       for score, i in self._top(query, credit, reach, top)])
         return Match(best, tuple(feats), tuple(corrections), tuple(unknown), danger)
+
+    def _weight(self, f: str) -> float:
+        """A feature's weight; a word the content never uses weighs as the rarest known."""
+        w = self.weight.get(f)
+        if w is not None:
+            return w
+        return STOP_WEIGHT if f in STOP_FEATURES else self.unknown_weight
 
     def _query(self, feats: list[str], fixed: set[str], unknown: set[str]) -> _Query:
         """What scoring needs to know of a text's features."""
@@ -676,34 +380,3 @@ class Index:
             if dot / norms[bit.bit_length() - 1] > best:
                 best = dot / norms[bit.bit_length() - 1]
         return best
-
-    def detect_language(self, text: str) -> tuple[str | None, bool]:
-        """The language `text` is written in, and whether that is certain."""
-        latin, cyr, kazakh = script_counts(text)
-        if kazakh:
-            return "kk", True
-        words = tokens(text)
-        if latin > cyr:
-            if self._typed_in_latin(words):
-                ru, kk = self._cyrillic_votes(to_cyrillic(t) for t in words if t.isascii())
-                return ("kk" if kk > ru else "ru"), max(ru, kk) >= 2
-            # Names alone ("UNHCR Almaty") don't say which language the reader wants.
-            return "en", len(words) >= 3 or any(t in STOPWORDS for t in words)
-        if not cyr:
-            return None, False
-        ru, kk = self._cyrillic_votes(words)
-        if ru == kk:
-            return "ru", False
-        return ("kk" if kk > ru else "ru"), True
-
-    def _cyrillic_votes(self, words) -> tuple[int, int]:
-        ru = kk = 0
-        for tok in words:
-            langs = self.lang_vocab.get(tok)
-            if langs is None:
-                continue
-            if "kk" in langs and "ru" not in langs:
-                kk += 1
-            elif "ru" in langs and "kk" not in langs:
-                ru += 1
-        return ru, kk

@@ -1,0 +1,67 @@
+"""Reading a message by its parts: the clauses of a story ("...we arrived last week. how do
+we ask for asylum?"), or two questions in one ("where is the office and who heads it")."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from bot.text import JOINERS
+from bot.understanding.match import Match
+
+# Where a message's clauses end: sentence ends and semicolons before a space (not the dots
+# of "mail.kz"), new lines, and commas; and the words that join two questions.
+_CLAUSE_END = re.compile(r"[.!?;]+(?=\s|$)|\n+|,\s")
+_JOINER = re.compile(r"\b(?:" + "|".join(sorted(JOINERS)) + r")\b", re.IGNORECASE)
+# A part of a message is a question of its own when a topic holds this many of its words.
+MIN_QUESTION_WORDS = 2
+
+
+def parts_of(text: str) -> list[str]:
+    """A message's clauses; of a message of one clause, the parts the joining words
+    (and, и, және) separate."""
+    parts = [p for p in _CLAUSE_END.split(text) if p.strip()]
+    return parts if len(parts) > 1 else [p for p in _JOINER.split(text) if p.strip()]
+
+
+def read_by_parts(whole: Match, confident: bool, parts: Sequence[str],
+                  topic_answer: Callable[[str], Match | None]) -> Match:
+    """The reading of a message of several parts: `whole`, with the second question as
+    `also` when two parts ask two; else, when the whole is not `confident`, with the
+    candidates of its best-understood part, that part as the `clause`.
+
+    `topic_answer(part)` is a part's reading when one topic answers it confidently, else None.
+    """
+    read = _read_parts(parts, topic_answer)
+    two = _two_questions(read)
+    if two is not None:
+        first, second = two
+        return replace(whole, candidates=first.candidates, also=second.best)
+    if confident or not read:
+        return whole
+    # The best-understood clause; of equals, the later (the question follows the story).
+    _, _, clause, part = max(read)
+    return replace(whole, candidates=part.candidates, clause=clause.strip())
+
+
+def _read_parts(parts: Sequence[str], topic_answer: Callable[[str], Match | None]
+                ) -> list[tuple[float, int, str, Match]]:
+    """The parts of a message that one topic answers confidently, with their readings."""
+    read = []
+    for n, part in enumerate(parts):
+        got = topic_answer(part)
+        if got is not None and got.best is not None:
+            read.append((got.best.score, n, part, got))
+    return read
+
+
+def _two_questions(read: list[tuple[float, int, str, Match]]) -> tuple[Match, Match] | None:
+    """Two parts that two different topics answer, each with at least two words of its
+    own, in the message's order; None when the message asks one thing."""
+    asked = [(n, got) for _, n, _, got in read
+             if got.best is not None and len(got.best.matched) >= MIN_QUESTION_WORDS]
+    topics = {got.best.intent for _, got in asked if got.best is not None}
+    if len(topics) != 2 or len(asked) != 2:
+        return None
+    (_, first), (_, second) = sorted(asked, key=lambda a: a[0])
+    return first, second
