@@ -51,6 +51,7 @@ async def _serve_health(rt: Runtime, host: str, stop: asyncio.Event) -> None:
     """/healthz and /metrics on PORT until `stop`; the signals stay this door's."""
     import uvicorn
 
+    from adapters.server import web_config
     from adapters.web import build_web_app
 
     class Server(uvicorn.Server):
@@ -58,8 +59,7 @@ async def _serve_health(rt: Runtime, host: str, stop: asyncio.Event) -> None:
         def capture_signals(self):
             yield
 
-    server = Server(uvicorn.Config(build_web_app(rt), host=host, port=rt.settings.port or 0,
-                                   lifespan="off", log_level="warning", access_log=False))
+    server = Server(web_config(build_web_app(rt), host, rt.settings.port or 0, lifespan="off"))
     serving = asyncio.create_task(server.serve())
     await stop.wait()
     server.should_exit = True

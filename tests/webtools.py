@@ -47,10 +47,12 @@ def web_app(content_dir: Path, telegram_api=None, slack_api=None, *, redis_url: 
 
 
 @contextlib.asynccontextmanager
-async def serving(app):
-    """Run `app` under uvicorn on an ephemeral port of 127.0.0.1; yield its base URL."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
-                                           lifespan="on", access_log=False))
+async def serving(app, **guards):
+    """Run `app` under uvicorn, configured as `serve` does (`guards` may shorten its header
+    timeout or connection cap), on an ephemeral port of 127.0.0.1; yield its base URL."""
+    from adapters.server import web_config
+
+    server = uvicorn.Server(web_config(app, "127.0.0.1", 0, **guards))
     server.install_signal_handlers = lambda: None  # pytest owns the signals
     task = asyncio.create_task(server.serve())
     while not server.started:
@@ -168,3 +170,23 @@ class ServerProcess:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+
+
+async def trickle_until_closed(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                         seconds: float) -> float:
+    """Trickle a header byte every 0.2 s until the server closes the connection; how long
+    that took, or `seconds` if it never did."""
+    started = time.monotonic()
+    writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+    while time.monotonic() - started < seconds:
+        try:
+            writer.write(b"a")
+            await writer.drain()
+        except (ConnectionError, OSError):
+            return time.monotonic() - started
+        try:
+            if await asyncio.wait_for(reader.read(1), 0.2) == b"":
+                return time.monotonic() - started
+        except asyncio.TimeoutError:
+            pass
+    return seconds

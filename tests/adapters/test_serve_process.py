@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, make_update
-from tests.webtools import ServerProcess, request
+from tests.webtools import ServerProcess, request, trickle_until_closed
 
 ROOT = Path(__file__).resolve().parents[2]
 TG_HEADERS = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET,
@@ -252,3 +252,21 @@ async def test_many_idle_connections_leave_healthz_answering(tmp_path):
         await server.wait(30)
         server.kill()
     assert "out of system resource" not in server.output()
+
+
+async def test_serve_cuts_off_a_request_head_that_trickles_in(tmp_path):
+    """A client that sends its headers a byte at a time holds a connection for ever under
+    plain uvicorn; serve closes it once HEADER_TIMEOUT_SECONDS have passed."""
+    from adapters.server import HEADER_TIMEOUT_SECONDS
+    env = {"STATE_PATH": str(tmp_path / "state.sqlite3"), "STATE_SECRET": "x" * 32}
+    server = await ServerProcess(env, ROOT).ready()
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        took = await trickle_until_closed(reader, writer, HEADER_TIMEOUT_SECONDS + 5)
+        writer.close()
+        assert HEADER_TIMEOUT_SECONDS - 0.5 <= took < HEADER_TIMEOUT_SECONDS + 2, took
+        assert (await request("GET", f"{server.url}/healthz"))[0] == 200
+    finally:
+        server.terminate()
+        await server.wait(30)
+        server.kill()
