@@ -33,6 +33,8 @@ class FakeSlackApi:
         self._rate_limited: set[str] = set()
         self._delays: dict[str, float] = {}
         self._failing: dict[str, tuple[int, int]] = {}  # path -> (status, calls left to fail)
+        self._every: dict[str, list[tuple[int, int]]] = {}  # path -> [(every n-th call, status)]
+        self._counts: dict[str, int] = {}
         self._runner: web.AppRunner | None = None
         self._ts = itertools.count(1)
         self._envelopes: list[dict] = []
@@ -77,6 +79,11 @@ class FakeSlackApi:
     def fail(self, path: str, status: int = 503, times: int = 1) -> None:
         """Answer the next `times` calls to `path` (a method or "response/<name>") with `status`."""
         self._failing[path] = (status, times)
+
+    def fail_every(self, path: str, n: int, status: int) -> None:
+        """Answer every `n`-th call to `path` with `status` (429s with Retry-After: 1), for
+        as long as the test runs; several patterns may be set, the first that applies wins."""
+        self._every.setdefault(path, []).append((n, status))
 
     def queue_envelope(self, envelope: dict) -> None:
         """Send `envelope` over the Socket Mode connection, after its hello."""
@@ -126,10 +133,13 @@ class FakeSlackApi:
 
     def _failure(self, path: str, body: dict) -> web.Response | None:
         """The error answer `fail()` arranged for this call of `path`, if any."""
-        status, times = self._failing.get(path, (0, 0))
-        if not times:
-            return None
-        self._failing[path] = (status, times - 1)
+        count = self._counts[path] = self._counts.get(path, 0) + 1
+        status = next((status for n, status in self._every.get(path, ()) if count % n == 0), 0)
+        if not status:
+            status, times = self._failing.get(path, (0, 0))
+            if not times:
+                return None
+            self._failing[path] = (status, times - 1)
         self.calls.append(Call(path, body, status, time.monotonic()))
         headers = {"Retry-After": "1"} if status == 429 else {}
         return web.Response(text="service unavailable", status=status, headers=headers)

@@ -8,6 +8,7 @@ import re
 import socket
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -469,3 +470,22 @@ async def test_a_replayed_slash_command_is_answered_once(app, slack_api):
     await slack_api.wait_for("response/cmd")
     await asyncio.sleep(0.3)
     assert len(slack_api.sent("response/cmd")) == 1
+
+
+async def test_a_thousand_answers_through_mixed_429_and_500_are_each_delivered_once(
+        app, slack_api, outbox):
+    """Slack answering every 7th post with 429 and every 11th with 500: each of 1,000 people
+    gets exactly one answer (the retry handlers keep their own counts per call)."""
+    slack_api.fail_every("chat.postMessage", 7, 429)
+    slack_api.fail_every("chat.postMessage", 11, 500)
+    people = [f"D{n:08d}" for n in range(1000)]
+    for n, channel in enumerate(people):
+        body = event_body("message_im", event_id=f"Ev{n:010d}", channel=channel,
+                          user=f"U{n:08d}", text="where is the office", ts=f"{1700000000 + n}.0001")
+        assert await send_event(app, body) == 200
+    await slack_api.wait_for("chat.postMessage", count=1000, timeout=120)
+    await asyncio.sleep(QUIET)
+    delivered = Counter(post["channel"] for post in slack_api.sent("chat.postMessage"))
+    assert set(delivered) == set(people) and set(delivered.values()) == {1}
+    refused = Counter(c.status for c in slack_api.calls if c.path == "chat.postMessage")
+    assert refused[429] > 100 and refused[500] > 50  # the faults did happen
