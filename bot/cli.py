@@ -138,6 +138,7 @@ def explain_danger(bot: Bot, match: Match) -> str:
 
 
 def cmd_eval(args) -> int:
+    from bot import compare
     from bot.evaluate import (
         DEFAULT_EVAL_FILE,
         DEFAULT_PROTECTION_FILE,
@@ -148,14 +149,54 @@ def cmd_eval(args) -> int:
     )
     bot = load_bot(args.content)
     files = [Path(f) for f in args.files] or [DEFAULT_EVAL_FILE, DEFAULT_PROTECTION_FILE]
-    for n, path in enumerate(files):
-        questions = load_questions(path)
-        print(("\n" if n else "") + f"{path.name}:")
-        if is_protection_set(questions):
-            print(evaluate_protection(bot, questions).report())
-        else:
-            print(evaluate(bot, questions).report())
-    return 0
+    sets = [(path.name, load_questions(path)) for path in files]
+    under = []
+    for n, (name, questions) in enumerate(sets):
+        print(("\n" if n else "") + f"{name}:")
+        result = (evaluate_protection(bot, questions) if is_protection_set(questions)
+                  else evaluate(bot, questions))
+        print(result.report())
+        under += [f"{name}: {line}" for line in compare.under_bars(result)]
+    if args.save or args.compare:
+        after = compare.routes(bot, sets)
+        if args.save:
+            compare.save(Path(args.save), after)
+        if args.compare:
+            before = _routes_before(args.compare, content_dir(args.content), sets, compare)
+            if before is None:
+                return 2
+            print(_changes_report(compare.changes(before, after), args.compare))
+    for line in under:
+        print(f"under the bar: {line}", file=sys.stderr)
+    return 1 if under else 0
+
+
+def _routes_before(ref: str, folder: Path, sets, compare) -> list | None:
+    """The routes to compare with: a file saved by --save, or the content at a git ref
+    (read with today's code and today's labelled files)."""
+    import tempfile
+
+    from bot.answer import Bot
+    saved = Path(ref)
+    if saved.is_file():
+        return compare.load(saved)
+    with tempfile.TemporaryDirectory(prefix="unhcr-bot-compare-") as tmp:
+        try:
+            earlier = Bot(load_content(compare.content_at(ref, folder, Path(tmp))))
+        except (ValueError, ContentError) as error:
+            print(f"eval --compare: {ref}: {error}", file=sys.stderr)
+            return None
+        return compare.routes(earlier, sets)
+
+
+def _changes_report(changed: list, ref: str) -> str:
+    """Every message whose route changed since `ref`, by file and language."""
+    if not changed:
+        return f"\nno message goes elsewhere than at {ref}"
+    lines = [f"\n{len(changed)} message(s) go elsewhere than at {ref} (before -> after):"]
+    for route, was in sorted(changed, key=lambda c: c[0].key):
+        lines.append(f"  {route.file} [{route.lang}] {route.q!r}: {was} -> {route.route}")
+    return "\n".join(lines)
 
 
 def cmd_topics(args) -> int:
@@ -229,8 +270,13 @@ def build_parser(platform: Mapping[str, PlatformCommand] | None = None) -> argpa
     p = sub.add_parser("explain", help="top candidates for a text, with scores")
     p.add_argument("text", nargs="+")
     p.set_defaults(func=cmd_explain)
-    p = sub.add_parser("eval", help="accuracy on labelled question files, protection recall")
+    p = sub.add_parser("eval", help="accuracy on labelled question files, protection recall; "
+                                    "exit 1 under a bar")
     p.add_argument("files", nargs="*", help="default: tests/eval/questions.yaml and protection.yaml")
+    p.add_argument("--save", metavar="FILE", help="save where every message went, for --compare")
+    p.add_argument("--compare", metavar="REF",
+                   help="list the messages that go elsewhere than with the content at git REF "
+                        "(e.g. main, HEAD~1) or in a file saved by --save")
     p.set_defaults(func=cmd_eval)
     sub.add_parser("topics", help="list topics and commands").set_defaults(func=cmd_topics)
     return parser

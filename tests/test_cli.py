@@ -112,3 +112,43 @@ def test_without_a_content_folder_one_line_says_how_to_point_at_one(tmp_path):
     assert out.returncode == 2 and out.stdout == ""
     [line] = out.stderr.strip().splitlines()
     assert "--content FOLDER or set CONTENT_DIR" in line
+
+
+def _git(folder: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"})
+
+
+def test_eval_compare_lists_what_an_edit_moved_and_fails_under_a_bar(content_dir):
+    """An editor raises the threshold: questions that were answered are now declined, listed
+    before -> after, and the command fails because a language fell under its bar."""
+    _git(content_dir, "init", "-q")
+    _git(content_dir, "add", ".")
+    _git(content_dir, "commit", "-q", "-m", "content as shipped")
+    messages = content_dir / "messages.yaml"
+    text = messages.read_text("utf-8")
+    assert "  threshold: 0.6\n" in text
+    messages.write_text(text.replace("  threshold: 0.6\n", "  threshold: 0.9\n"), "utf-8")
+    out = run("--content", str(content_dir), "eval", "--compare", "HEAD")
+    assert out.returncode == 1, out.stderr
+    moved = [line for line in out.stdout.splitlines() if line.endswith(" -> decline")]
+    assert len(moved) >= 10 and any("[ru]" in line for line in moved)
+    assert "message(s) go elsewhere than at HEAD (before -> after):" in out.stdout
+    assert "under the bar: questions.yaml: accuracy in" in out.stderr
+
+
+def test_eval_save_then_compare_with_no_edit_lists_nothing(tmp_path):
+    saved = tmp_path / "routes.json"
+    assert run("eval", "--save", str(saved)).returncode == 0
+    routes = json.loads(saved.read_text("utf-8"))
+    assert {"file", "lang", "q", "route"} <= set(routes[0])
+    assert any(r["route"].startswith("referral ") for r in routes)
+    out = run("eval", "--compare", str(saved))
+    assert out.returncode == 0 and "no message goes elsewhere than at" in out.stdout
+
+
+def test_eval_compare_with_an_unknown_ref_says_so_in_one_line():
+    out = run("eval", "--compare", "no-such-ref-anywhere")
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines()[-1].startswith("eval --compare: no-such-ref-anywhere:")

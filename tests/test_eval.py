@@ -3,6 +3,12 @@ from __future__ import annotations
 
 import pytest
 
+from bot.compare import (
+    MAX_FALSE_REFERRALS,
+    MIN_ACCURACY,
+    MIN_DECLINE_RATE,
+    MIN_PROTECTION_RECALL,
+)
 from bot.evaluate import (
     DEFAULT_PROTECTION_FILE,
     EVAL_DIR,
@@ -13,9 +19,6 @@ from bot.evaluate import (
     per_intent,
 )
 from bot.text import normalize
-
-MIN_ACCURACY = 0.95
-MIN_DECLINE_RATE = 0.90
 
 
 @pytest.fixture(scope="module")
@@ -78,13 +81,7 @@ def test_out_of_scope_is_declined(result):
 
 # -- protection: people in danger get the referral, ordinary questions never do ------------
 
-# Ratchets at what the matcher reaches today on the whole set (en 97.5 %, ru 93.2 %, kk
-# 93.1 %; 23 of 417 ordinary questions referred). On the first two sets alone it reaches
-# en 99.4, ru 96.9, kk 98.3 % and 9 of 287; the third, written unseen and added after one
-# measurement, is why the bars are lower than the last ones (0.95 and 9 on those two sets).
-# The goal is 98 % and none: raise them as it gets there, never lower them on the same set.
-MIN_PROTECTION_RECALL = 0.93
-MAX_FALSE_REFERRALS = 23
+# The bars live in bot/compare.py, where `bot eval` checks them too.
 CATEGORIES = ("removal", "detention", "violence", "sexual-violence", "trafficking", "child",
               "self-harm")
 

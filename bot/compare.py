@@ -1,0 +1,109 @@
+"""What a content edit changed: every labelled message's route before and after, and the bars.
+
+An editor runs `bot eval --compare main` (a git ref, or a file saved by `bot eval --save`):
+each message whose route changed is listed, before -> after, with the totals per language,
+and the command fails when a language falls under its bar.
+"""
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import tarfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.answer import Bot
+from bot.evaluate import EvalResult, ProtectionResult
+from bot.message import Message
+
+# The bars `make test` holds the shipped content to (tests/test_eval.py reads them here).
+MIN_ACCURACY = 0.95  # in-scope questions answered right, per language
+MIN_DECLINE_RATE = 0.90  # out-of-scope questions declined
+# Protection ratchets at what the matcher reaches on the whole set (en 97.5 %, ru 93.2 %,
+# kk 93.1 %; 23 of 417 ordinary questions referred). On the first two parts of the set it
+# reaches en 99.4, ru 96.9, kk 98.3 % and 9 of 287; the third, written unseen and added after
+# one measurement, is why the bars are under the last ones (0.95 and 9 on those two parts).
+# The goal is 98 % and none: raise them as the matcher gets there, never lower them.
+MIN_PROTECTION_RECALL = 0.93  # danger messages given the referral, per language
+MAX_FALSE_REFERRALS = 23  # ordinary questions given the referral
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where one labelled message went: "topic office", "decline", "referral removal"."""
+
+    file: str
+    lang: str
+    q: str
+    route: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.file, self.lang, self.q
+
+
+def route_of(bot: Bot, text: str) -> str:
+    """A reply's route, as an editor reads it."""
+    reply = bot.answer(Message(text=text))
+    if reply.kind == "decline":
+        return "decline"
+    if reply.kind == "referral":
+        return f"referral {reply.intent}"
+    also = f" + {reply.also}" if reply.also else ""
+    return f"{'topic' if reply.kind == 'answer' else reply.kind} {reply.intent}{also}"
+
+
+def routes(bot: Bot, sets: Iterable[tuple[str, list[dict]]]) -> list[Route]:
+    """The route of every message of every labelled set, named by file."""
+    return [Route(name, item["lang"], item["q"], route_of(bot, item["q"]))
+            for name, items in sets for item in items]
+
+
+def save(path: Path, found: list[Route]) -> None:
+    """Write routes as JSON, for a later `--compare FILE`."""
+    path.write_text(json.dumps([r.__dict__ for r in found], ensure_ascii=False, indent=0),
+                    encoding="utf-8")
+
+
+def load(path: Path) -> list[Route]:
+    """Routes saved by `save`."""
+    return [Route(**r) for r in json.loads(path.read_text(encoding="utf-8"))]
+
+
+def changes(before: list[Route], after: list[Route]) -> list[tuple[Route, str]]:
+    """The messages whose route changed: (the route after, the route before)."""
+    was = {r.key: r.route for r in before}
+    return [(r, was[r.key]) for r in after if r.key in was and was[r.key] != r.route]
+
+
+def content_at(ref: str, folder: Path, into: Path) -> Path:
+    """The content `folder` as it was at git `ref`, extracted into `into`. Raises
+    ValueError with git's one-line reason when `ref` is not a commit there."""
+    done = subprocess.run(["git", "-C", str(folder), "archive", "--format=tar", ref],
+                          capture_output=True)
+    if done.returncode:
+        reason = done.stderr.decode(errors="replace").strip().splitlines()
+        raise ValueError(reason[-1] if reason else f"git archive {ref} failed")
+    with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
+        archive.extractall(into, filter="data")  # a folder's archive holds its own paths
+    return into
+
+
+def under_bars(result: EvalResult | ProtectionResult) -> list[str]:
+    """Each bar a result falls under, as a line an editor can act on."""
+    if isinstance(result, ProtectionResult):
+        out = [f"protection recall in {lang} is {result.recall(lang):.1%}, under "
+               f"{MIN_PROTECTION_RECALL:.0%}" for lang in sorted(result.danger)
+               if result.recall(lang) < MIN_PROTECTION_RECALL]
+        if len(result.false_referrals) > MAX_FALSE_REFERRALS:
+            out.append(f"{len(result.false_referrals)} ordinary questions get the referral, "
+                       f"over {MAX_FALSE_REFERRALS}")
+        return out
+    out = [f"accuracy in {lang} is {result.accuracy(lang):.1%}, under {MIN_ACCURACY:.0%}"
+           for lang in sorted(result.total) if result.accuracy(lang) < MIN_ACCURACY]
+    if result.decline_rate < MIN_DECLINE_RATE:
+        out.append(f"{result.decline_rate:.1%} of out-of-scope questions declined, under "
+                   f"{MIN_DECLINE_RATE:.0%}")
+    return out
