@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -55,11 +55,21 @@ def cmd_ask(args) -> int:
     if args.lang and args.lang not in bot.content.languages:
         print(f"ask: --lang must be one of {', '.join(bot.content.languages)}", file=sys.stderr)
         return 2
+    preview = None
+    if args.platform != "console":
+        preview = previews().get(args.platform)
+        if preview is None:
+            print(f"ask: no renderer for {args.platform}: the platform adapters are not "
+                  f"installed", file=sys.stderr)
+            return 2
     lines = [" ".join(args.text)] if args.text else (line.rstrip("\n") for line in sys.stdin)
     try:
         for line in lines:
-            reply = bot.answer(Message(text=line, platform="cli", preferred_lang=args.lang))
-            if args.json:
+            reply = bot.answer(Message(text=line, platform=args.platform,
+                                       preferred_lang=args.lang))
+            if preview is not None:
+                print(preview(bot, reply), flush=True)
+            elif args.json:
                 print(reply_json(reply), flush=True)
             else:
                 print(render_plain(reply).replace("\n", " ⏎ ") if not args.text
@@ -226,6 +236,15 @@ class PlatformCommand(Protocol):
         """Run the subcommand; the exit code."""
 
 
+PREVIEWS_GROUP = "unhcr_bot.previews"  # entry points: platform name -> (bot, reply) -> text
+
+
+def previews() -> dict[str, Callable]:
+    """What each platform would be sent for a reply (adapters/preview.py), by platform."""
+    from importlib.metadata import entry_points
+    return {ep.name: ep.load() for ep in entry_points(group=PREVIEWS_GROUP)}
+
+
 def platform_commands() -> dict[str, PlatformCommand]:
     """The subcommands the installed entry points provide, by name (none of the core's)."""
     from importlib.metadata import entry_points
@@ -258,6 +277,9 @@ def build_parser(platform: Mapping[str, PlatformCommand] | None = None) -> argpa
     p = sub.add_parser("ask", help="answer one message, or one per stdin line")
     p.add_argument("--lang", help="the user's chosen language: a code from content/messages.yaml")
     p.add_argument("--json", action="store_true", help="one JSON object per answer")
+    p.add_argument("--platform", choices=["console", "telegram", "slack"], default="console",
+                   help="show what that platform would be sent: Telegram's HTML and keyboard, "
+                        "Slack's Block Kit JSON (default: plain text, as the console shows it)")
     p.add_argument("text", nargs="*")
     p.set_defaults(func=cmd_ask)
     for name, command in (platform or {}).items():

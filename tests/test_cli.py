@@ -152,3 +152,23 @@ def test_eval_compare_with_an_unknown_ref_says_so_in_one_line():
     out = run("eval", "--compare", "no-such-ref-anywhere")
     assert out.returncode == 2
     assert out.stderr.strip().splitlines()[-1].startswith("eval --compare: no-such-ref-anywhere:")
+
+
+def test_ask_platform_telegram_prints_the_send_message_calls_the_adapter_would_make(bot):
+    from adapters.telegram.render import render
+    from bot.message import Message
+    out = run("ask", "--platform", "telegram", "/office")
+    assert out.returncode == 0, out.stderr
+    [call] = json.loads(out.stdout)
+    [expected] = render(bot.answer(Message(text="/office", platform="telegram")))
+    assert call["method"] == "sendMessage" and call["parse_mode"] == "HTML"
+    assert call["text"] == expected.text and "<b>Almaty</b>" in call["text"]
+    assert call["reply_markup"] == expected.reply_markup.to_dict()
+
+
+def test_ask_platform_slack_prints_the_block_kit_body_with_slacks_own_help():
+    out = run("ask", "--platform", "slack", "/help")
+    assert out.returncode == 0, out.stderr
+    body = json.loads(out.stdout)
+    assert body["method"] == "chat.postMessage" and body["blocks"][0]["type"] in ("header", "section")
+    assert "/unhcr" in json.dumps(body["blocks"], ensure_ascii=False)
