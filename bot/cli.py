@@ -209,6 +209,14 @@ def _changes_report(changed: list, ref: str) -> str:
     return "\n".join(lines)
 
 
+def cmd_coverage(args) -> int:
+    from bot import compare
+    from bot.evaluate import DEFAULT_EVAL_FILE, load_questions
+    bot = load_bot(args.content)
+    print(compare.coverage(bot, load_questions(Path(args.file or DEFAULT_EVAL_FILE))))
+    return 0
+
+
 def cmd_topics(args) -> int:
     bot = load_bot(args.content)
     for topic in bot.content.topics:
@@ -219,7 +227,7 @@ def cmd_topics(args) -> int:
 
 
 COMMANDS_GROUP = "unhcr_bot.commands"  # entry points: the subcommand's name = a PlatformCommand
-CORE_COMMANDS = ("ask", "validate", "explain", "eval", "topics")  # the ones build_parser defines
+CORE_COMMANDS = ("ask", "validate", "explain", "eval", "coverage", "topics")  # the ones build_parser defines
 DEFAULT_COMMAND = "chat"
 HELP = "--help"
 
@@ -300,6 +308,10 @@ def build_parser(platform: Mapping[str, PlatformCommand] | None = None) -> argpa
                    help="list the messages that go elsewhere than with the content at git REF "
                         "(e.g. main, HEAD~1) or in a file saved by --save")
     p.set_defaults(func=cmd_eval)
+    p = sub.add_parser("coverage", help="per topic and language: labelled questions that reach "
+                                        "it, where the others go, thin topics")
+    p.add_argument("file", nargs="?", help="default: tests/eval/questions.yaml")
+    p.set_defaults(func=cmd_coverage)
     sub.add_parser("topics", help="list topics and commands").set_defaults(func=cmd_topics)
     return parser
 

@@ -107,3 +107,53 @@ def under_bars(result: EvalResult | ProtectionResult) -> list[str]:
         out.append(f"{result.decline_rate:.1%} of out-of-scope questions declined, under "
                    f"{MIN_DECLINE_RATE:.0%}")
     return out
+
+
+# A topic is thinly covered with fewer than these per language (`bot coverage`).
+FEW_EXAMPLES = 12  # content needs 8 (the schema); under 12 a topic is thin
+FEW_EVAL_QUESTIONS = 3
+
+
+def coverage(bot: Bot, questions: list[dict]) -> str:
+    """Per topic and language: the labelled questions, how many reach the topic, where the
+    others went, and which topics have too few examples or labelled questions."""
+    from collections import Counter, defaultdict
+
+    content = bot.content
+    langs = list(content.languages)
+    labelled: dict[str, Counter] = defaultdict(Counter)
+    reached: dict[str, Counter] = defaultdict(Counter)
+    went: dict[str, Counter] = defaultdict(Counter)
+    for item in questions:
+        want = item.get("intent")
+        if not want or content.topic(want) is None:
+            continue
+        got = route_of(bot, item["q"])
+        labelled[want][item["lang"]] += 1
+        if got.split(" ")[:2] == ["topic", want]:
+            reached[want][item["lang"]] += 1
+        else:
+            went[want][got] += 1
+    head = f"{'topic':20s} " + " ".join(f"{lang:>7s}" for lang in langs) + "  examples"
+    lines = [head, "-" * len(head)]
+    thin = []
+    for topic in content.topics:
+        cells = " ".join(f"{reached[topic.id][lang]:>3d}/{labelled[topic.id][lang]:<3d}"
+                         for lang in langs)
+        examples = {lang: len(topic.texts[lang].examples) for lang in langs if lang in topic.texts}
+        lines.append(f"{topic.id:20s} {cells}  "
+                     + " ".join(f"{lang} {n}" for lang, n in examples.items()))
+        for lang in langs:
+            if examples.get(lang, 0) < FEW_EXAMPLES:
+                thin.append(f"{topic.id} [{lang}]: {examples.get(lang, 0)} examples "
+                            f"(add some to topics/{topic.id}.yaml, at least {FEW_EXAMPLES})")
+            if labelled[topic.id][lang] < FEW_EVAL_QUESTIONS:
+                thin.append(f"{topic.id} [{lang}]: {labelled[topic.id][lang]} labelled questions "
+                            f"(add some to tests/eval/questions.yaml, at least "
+                            f"{FEW_EVAL_QUESTIONS})")
+        for route, n in went[topic.id].most_common(2):
+            lines.append(f"{'':20s} {n} went to: {route}")
+    lines.append("cells: labelled questions answered by the topic / labelled questions")
+    if thin:
+        lines += ["", "thinly covered:"] + [f"  {line}" for line in thin]
+    return "\n".join(lines)

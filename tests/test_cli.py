@@ -172,3 +172,21 @@ def test_ask_platform_slack_prints_the_block_kit_body_with_slacks_own_help():
     body = json.loads(out.stdout)
     assert body["method"] == "chat.postMessage" and body["blocks"][0]["type"] in ("header", "section")
     assert "/unhcr" in json.dumps(body["blocks"], ensure_ascii=False)
+
+
+def test_coverage_shows_each_topic_per_language_and_names_thin_ones(content_dir):
+    import yaml
+    visits = content_dir / "topics" / "visits.yaml"
+    data = yaml.safe_load(visits.read_text("utf-8"))
+    kept = data["kk"]["examples"][:9]
+    text = visits.read_text("utf-8")
+    for example in data["kk"]["examples"][9:]:
+        text = text.replace(f"    - {example}\n", "", 1)
+    visits.write_text(text, "utf-8")
+    assert yaml.safe_load(text)["kk"]["examples"] == kept
+    out = run("--content", str(content_dir), "coverage")
+    assert out.returncode == 0, out.stderr
+    rows = {line.split()[0]: line for line in out.stdout.splitlines() if line[:1].isalpha()}
+    assert {"office", "asylum", "statelessness", "visits"} <= set(rows)
+    assert "kk 9" in rows["visits"]
+    assert "visits [kk]: 9 examples (add some to topics/visits.yaml" in out.stdout
