@@ -10,8 +10,9 @@ from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 
+from bot.schema import as_date
 from bot.validate import validate_documents
-from bot.yamlsrc import Document, Problem, Where, YamlError, read_yaml
+from bot.yamlsrc import Document, Problem, Where, YamlError, read_yaml, shown_path
 
 MESSAGES_FILE = "messages.yaml"
 PROTECTION_FILE = "protection.yaml"
@@ -153,9 +154,9 @@ _WHAT_LIVES_IN = {
 
 def _read_one(root: Path, name: str, problems: list[Problem]) -> Document | None:
     try:
-        return read_yaml(root / name, _display(root / name))
+        return read_yaml(root / name, shown_path(root / name))
     except FileNotFoundError:
-        problems.append(Problem(_nowhere(_display(root / name)), "file missing", _WHAT_LIVES_IN[name]))
+        problems.append(Problem(_nowhere(shown_path(root / name)), "file missing", _WHAT_LIVES_IN[name]))
     except YamlError as e:
         problems.append(e.problem)
     return None
@@ -213,7 +214,7 @@ def _build_protection(data: dict, languages: Mapping[str, str]) -> Protection:
                                        for lang, s in sections.items()}),
         ))
     contacts = tuple(VerifiedContact(name=str(x["name"]), reach=str(x["reach"]),
-                                     verified_by=str(x["verified_by"]), as_of=x["as_of"])
+                                     verified_by=str(x["verified_by"]), as_of=as_date(x["as_of"]))
                      for x in data.get("verified_contacts") or ())
     def by_language(texts: Mapping | None) -> Mapping[str, tuple[str, ...]]:
         return MappingProxyType({lang: tuple(map(str, v)) for lang, v in (texts or {}).items()})
@@ -248,8 +249,9 @@ def _build(messages_doc: Document, protection_doc: Document, topic_docs: list[Do
             id=d["id"], command=str(d["command"]).lower(),
             aliases=tuple(str(a).lower() for a in d.get("aliases") or ()),
             related=tuple(d.get("related") or ()), source=str(d["source"]),
-            as_of=d["as_of"], texts=MappingProxyType(texts), file=doc.file,
-            can_change=bool(d.get("can_change", False)), review_by=d.get("review_by"),
+            as_of=as_date(d["as_of"]), texts=MappingProxyType(texts), file=doc.file,
+            can_change=bool(d.get("can_change", False)),
+            review_by=as_date(d["review_by"]) if d.get("review_by") is not None else None,
         ))
     intents = {name: MappingProxyType({lang: tuple(map(str, v)) for lang, v in by_lang.items() if v})
                for name, by_lang in (m.get("intents") or {}).items()}
@@ -275,22 +277,15 @@ def _version(root: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def _display_in(folder: Path) -> Callable[[Path], str]:
-    """`_display` for the files directly in `folder`, resolving the folder once rather than
+    """`shown_path` for the files directly in `folder`, resolving the folder once rather than
     each file's path (a system call per component of it)."""
     try:
         shown = folder.resolve().relative_to(Path.cwd())
     except ValueError:  # nor is any file in it, unless a link leads elsewhere
-        return lambda path: _display(path) if path.is_symlink() else str(path)
+        return lambda path: shown_path(path) if path.is_symlink() else str(path)
     prefix = "" if shown == Path(".") else f"{shown}{os.sep}"
-    return lambda path: _display(path) if path.is_symlink() else prefix + path.name
+    return lambda path: shown_path(path) if path.is_symlink() else prefix + path.name
 
 
 def _nowhere(file: str) -> Where:

@@ -1,42 +1,32 @@
-"""Checks of the content files: every problem at once, with file, line and a hint."""
+"""Checks of the content files: every problem at once, with file, line and a hint.
+
+Each file is checked against its JSON Schema first (bot/schema.py: the shape, with the
+schema's own messages). What follows here is what one file's schema cannot see: ids,
+commands and examples used twice, topics named that do not exist, a text for each language
+of messages.yaml, the length of an answer as readers see it, the {placeholders} a text may
+use, and dates against today. It reads only values that keep to the schema.
+"""
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, TypeGuard
+from pathlib import Path
 
 from bot import limits
 from bot.markup import parse_markup, plain_text
+from bot.schema import Shaped, as_date, check_shape, load_schemas
 from bot.text import normalize
 from bot.yamlsrc import Document, Problem
 
-TOPIC_KEYS = ("id", "command", "aliases", "related", "source", "as_of", "can_change", "review_by")
-TOPIC_LANG_KEYS = ("title", "examples", "keywords", "answer")
-MESSAGES_TOP_KEYS = ("settings", "languages", "messages", "intents", "language_words", "now_words")
-SETTINGS_KEYS = ("threshold", "default_language")
-MESSAGE_KEYS = (
-    "welcome", "privacy", "help", "help_slack",
-    "menu", "fallback", "unknown_command", "greeting", "thanks",
-    "about_bot", "language_prompt", "language_set", "translation_missing", "as_of",
-    "source", "date_format", "slow_down", "months", "share_label", "command_language",
-    "command_help", "command_start", "may_have_changed", "review_overdue",
-)
-INTENT_KEYS = ("greeting", "thanks", "about_bot", "help")
 RETENTION_PLACEHOLDERS = ("language_days", "declined_days", "dedup_hours")
 # The {placeholders} each message may use; any other brace is a slip that would crash.
 PLACEHOLDERS = {"translation_missing": ("language",), "as_of": ("date",), "source": ("source",),
                 "date_format": ("day", "month", "month_number", "year"),
                 "privacy": RETENTION_PLACEHOLDERS,
                 "about_bot": RETENTION_PLACEHOLDERS, "review_overdue": ("date",)}
-# Meta commands the bot handles itself; no topic may take them.
-RESERVED_COMMANDS = frozenset({"start", "help", "language", "lang", "menu", "topics", "privacy",
-                               "unhcr", "settings"})
-RESERVED_IDS = frozenset(INTENT_KEYS) | {"referral", "language", "fallback", "none"}
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-COMMAND_RE = re.compile(rf"^[a-z0-9_]{{1,{limits.TELEGRAM_COMMAND_MAX}}}$")
-_LINK_TARGET = re.compile(r"\]\(([^)]*)\)")
+CONTACT_PLACEHOLDERS = ("name", "reach", "verified_by", "date")
+DEFAULT_FOOTER = 60  # the source/as-of line's length when messages.yaml cannot tell it
 
 
 def validate_documents(messages: Document | None, topics: list[Document],
@@ -48,311 +38,218 @@ def validate_documents(messages: Document | None, topics: list[Document],
     syntax error is already reported, so `related` naming them is not a second error.
     """
     out: list[Problem] = []
-    if messages is not None:
-        languages, default = _check_messages(messages, out)
-        footer_len, shows_source = _footer_length(messages.data, languages)
-    else:
-        # messages.yaml is unreadable (already reported): accept the language sections the
-        # topics have rather than flag every one of them as an unknown key.
-        languages = sorted({k for d in topics if isinstance(d.data, dict) for k, v in d.data.items()
-                            if isinstance(v, dict) and re.fullmatch(r"[a-z]{2,3}", str(k))}) or ["en"]
-        default, footer_len, shows_source = "en", 60, True
-    examples = _check_topics(topics, languages, default, footer_len, shows_source,
-                             set(unreadable_ids), out)
-    if protection is not None:
-        topic_ids = {str(d.data.get("id")) for d in topics if isinstance(d.data, dict)}
-        check_protection(protection, languages, default, topic_ids | set(unreadable_ids),
-                         examples, out)
+    schemas, schema_problems = load_schemas()
+    out += schema_problems
+
+    def shaped(doc: Document, kind: str) -> Shaped:
+        for path, where in doc.duplicate_keys:
+            out.append(Problem(where, f"key '{path[-1]}' appears twice",
+                               "keep one: YAML silently uses the last one"))
+        return check_shape(doc, schemas[kind], out)
+
+    m = shaped(messages, "messages") if messages is not None else None
+    shaped_topics = [shaped(doc, "topic") for doc in topics]
+    p = shaped(protection, "protection") if protection is not None else None
+    languages, default = _check_messages(m, out) if m is not None else ([], "en")
+    footer, shows_source = _footer_length(m, languages)
+    examples, topic_ids = _check_topics(shaped_topics, languages, default, footer, shows_source,
+                                        set(unreadable_ids), out)
+    if p is not None:
+        check_protection(p, languages, default, topic_ids, examples, out)
     return out
 
 
 class _Report:
-    """Small helper that builds Problems for one document."""
+    """Builds the Problems of one document."""
 
-    def __init__(self, doc: Document, out: list[Problem]):
-        self.doc, self.out = doc, out
+    def __init__(self, shaped: Shaped, out: list[Problem]):
+        self.shaped, self.doc, self.out = shaped, shaped.doc, out
 
-    def error(self, path: Iterable[Any], message: str, hint: str = "") -> None:
+    def error(self, path: Iterable, message: str, hint: str = "") -> None:
         self.out.append(Problem(self.doc.where(*path), message, hint, "error"))
 
-    def warning(self, path: Iterable[Any], message: str, hint: str = "") -> None:
+    def warning(self, path: Iterable, message: str, hint: str = "") -> None:
         self.out.append(Problem(self.doc.where(*path), message, hint, "warning"))
 
-    def unknown_keys(self, mapping: dict, allowed: Iterable[str], path: tuple) -> None:
-        allowed = list(allowed)
-        for key in mapping:
-            if key not in allowed:
-                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(allowed)
-                self.error(path + (key,), f"unknown key '{key}'", hint)
-
-    def duplicates(self) -> None:
-        for path, where in self.doc.duplicate_keys:
-            self.out.append(Problem(where, f"key '{path[-1]}' appears twice",
-                                    "keep one: YAML silently uses the last one"))
-
-
-def _is_text(value: Any) -> TypeGuard[str]:
-    return isinstance(value, str) and value.strip() != ""
-
-
-def _check_messages(doc: Document, out: list[Problem]) -> tuple[list[str], str]:
-    r = _Report(doc, out)
-    r.duplicates()
-    data = doc.data
-    if not isinstance(data, dict):
-        r.error((), "messages.yaml must be a mapping of settings, languages, messages, ...")
-        return ["en"], "en"
-    r.unknown_keys(data, MESSAGES_TOP_KEYS, ())
-    langs = data.get("languages")
-    if not isinstance(langs, dict) or not langs:
-        r.error(("languages",), "'languages' is missing", "e.g. languages: {en: English, ru: Русский}")
-        languages = ["en"]
-    else:
-        languages = [str(k) for k in langs]
-        for code, name in langs.items():
-            if not re.fullmatch(r"[a-z]{2,3}", str(code)) or not _is_text(name):
-                r.error(("languages", code), f"bad language entry '{code}'",
-                        "a 2-3 letter code and the language's name, e.g. kk: Қазақша")
-    settings = data.get("settings")
-    default = "en"
-    if not isinstance(settings, dict):
-        r.error(("settings",), "'settings' is missing", "settings: {threshold: 0.5, default_language: en}")
-    else:
-        r.unknown_keys(settings, SETTINGS_KEYS, ("settings",))
-        t = settings.get("threshold")
-        if not isinstance(t, (int, float)) or isinstance(t, bool) or not 0 < t < 1:
-            r.error(("settings", "threshold"), "threshold must be a number between 0 and 1",
-                    "0.5 is a good start: higher declines more, lower guesses more")
-        default = str(settings.get("default_language", "en"))
-        if default not in languages:
-            r.error(("settings", "default_language"), f"default_language '{default}' is not in languages")
-    msgs = data.get("messages")
-    if not isinstance(msgs, dict):
-        r.error(("messages",), "'messages' is missing")
-    else:
-        r.unknown_keys(msgs, MESSAGE_KEYS, ("messages",))
-        for key in MESSAGE_KEYS:
-            if key not in msgs:
-                r.error(("messages",), f"message '{key}' is missing",
-                        f"add '{key}:' with a text for each of {', '.join(languages)}")
+    def each_language(self, path: tuple, languages: list[str], default: str,
+                      missing: tuple[str, str] | None, hint: str = "", sections: bool = False) -> None:
+        """A value under `path` for each language of messages.yaml and for no other (the
+        schemas name no language: a new one is added to messages.yaml alone). Without one in
+        the default language is an error, in another a warning (the bot falls back to the
+        default one): `missing` is their messages, naming {name} (the last key of `path`) and
+        {lang}. With `sections`, only mapping values are languages (a topic's sections)."""
+        present = self.shaped.mapping(*path)
+        if present is None or not languages:
+            return
+        for key, value in present.items():
+            if key in languages or (sections and not isinstance(value, dict)):
                 continue
-            _check_by_language(r, msgs[key], ("messages", key), languages, default,
-                               list_of=12 if key == "months" else None)
-            _check_placeholders(r, key, msgs[key])
-    intents = data.get("intents") or {}
-    if not isinstance(intents, dict):
-        r.error(("intents",), "'intents' must be a mapping of intent -> language -> phrases")
-    else:
-        r.unknown_keys(intents, INTENT_KEYS, ("intents",))
-        for key, by_lang in intents.items():
-            _check_by_language(r, by_lang, ("intents", key), languages, default, list_of=0)
+            if self.shaped.keeps(*path, key):
+                close = difflib.get_close_matches(str(key), languages, n=1)
+                self.error(path + (key,), f"unknown key '{key}': not a language of messages.yaml",
+                           f"did you mean '{close[0]}'?" if close else "languages: " + ", ".join(languages))
+        if missing is None:
+            return
+        for lang in (lang for lang in languages if lang not in present):
+            error, warning = (m.format(name=path[-1] if path else "", lang=lang) for m in missing)
+            if lang == default:
+                self.error(path, error)
+            else:
+                self.warning(path, warning, hint.format(lang=lang))
+
+    def texts(self, path: tuple, languages: list[str], default: str) -> None:
+        """A text (or list) for each language."""
+        missing = ("'{name}' has no '{lang}' (the default language)", "'{name}' has no '{lang}' text")
+        self.each_language(path, languages, default, missing, f"the bot falls back to '{default}' for it")
+
+    def sections(self, path: tuple, languages: list[str], default: str, hint: str) -> None:
+        """A section for each language, of a topic or a danger category."""
+        self.each_language(path, languages, default, ("the '{lang}' section is missing (the default "
+                           "language)", "the '{lang}' section is missing"), hint, sections=True)
+
+    def placeholders(self, path: tuple, allowed: Iterable[str], message: str, hint: str) -> None:
+        """Each text at `path` formats with the placeholders it is given, and only those."""
+        for lang in self.shaped.mapping(*path) or ():
+            text = self.shaped.value(*path, lang)
+            try:
+                str(text).format(**dict.fromkeys(allowed, 1))
+            except (KeyError, IndexError, ValueError, AttributeError):
+                self.error(path + (lang,), message, hint)
+
+
+def _check_messages(m: Shaped, out: list[Problem]) -> tuple[list[str], str]:
+    """Check messages.yaml across its keys; its languages and default language."""
+    r = _Report(m, out)
+    # Until every language is well named, no text is checked against them: one slip there
+    # would make every text in that language unknown.
+    languages = list(m.value("languages") or ())
+    settings = m.mapping("settings") or {}
+    default = settings.get("default_language", "en")  # the bot's, when it is left out
+    stated = "default_language" not in settings or m.value("settings", "default_language")
+    if languages and stated and default not in languages:
+        r.error(("settings", "default_language"), f"default_language '{default}' is not in languages",
+                "one of " + ", ".join(languages))
+    default = default if default in languages else (languages[0] if languages else "en")
+    for key in m.mapping("messages") or ():
+        r.texts(("messages", key), languages, default)
+        if key != "months":
+            allowed = PLACEHOLDERS.get(key, ())
+            names = ", ".join("{" + a + "}" for a in allowed) or "none"
+            r.placeholders(("messages", key), allowed, "a { } placeholder this message is not given",
+                           f"it may use: {names}; write a brace as {{{{ or }}}}")
+    for key in m.mapping("intents") or ():
+        r.texts(("intents", key), languages, default)
     for key in ("language_words", "now_words"):
-        if data.get(key) is not None:
-            _check_by_language(r, data[key], (key,), languages, default, list_of=0)
+        r.texts((key,), languages, default)
     return languages, default
 
 
-def _check_placeholders(r: _Report, key: str, texts: Any) -> None:
-    """Each text formats with the placeholders its message is given, and only those."""
-    allowed = PLACEHOLDERS.get(key, ())
-    for lang, text in texts.items() if isinstance(texts, dict) and key != "months" else ():
-        try:
-            str(text).format(**dict.fromkeys(allowed, 1))
-        except (KeyError, IndexError, ValueError):
-            names = ", ".join("{" + a + "}" for a in allowed) or "none"
-            r.error(("messages", key, lang), "a { } placeholder this message is not given",
-                    f"it may use: {names}; write a brace as {{{{ or }}}}")
-
-
-def _check_by_language(r: _Report, value: Any, path: tuple, languages: list[str], default: str,
-                       list_of: int | None) -> None:
-    """A mapping language -> text (list_of None) or -> list of texts (exactly N if N > 0)."""
-    if not isinstance(value, dict):
-        r.error(path, f"'{path[-1]}' needs one entry per language: " + ", ".join(languages))
-        return
-    r.unknown_keys(value, languages, path)
-    for lang in languages:
-        item = value.get(lang)
-        if item is None:
-            if lang == default:
-                r.error(path, f"'{path[-1]}' has no '{lang}' (the default language)")
-            else:
-                r.warning(path, f"'{path[-1]}' has no '{lang}' text", "the bot falls back to "
-                          f"'{default}' for it")
-        elif list_of is None and not _is_text(item):
-            r.error(path + (lang,), "expected a non-empty text")
-        elif list_of is not None and (not isinstance(item, list)
-                                      or not all(_is_text(x) for x in item)
-                                      or (list_of and len(item) != list_of)):
-            want = f"{list_of} texts" if list_of else "texts"
-            r.error(path + (lang,), f"expected a list of {want}")
-
-
-def _footer_length(data: Any, languages: list[str]) -> tuple[int, bool]:
+def _footer_length(m: Shaped | None, languages: list[str]) -> tuple[int, bool]:
     """The longest source + as-of line any language renders, without the topic's own source,
     and whether a language shows that source (the editors' paragraph reference)."""
+    if m is None:
+        return DEFAULT_FOOTER, True
     try:
-        msgs = data["messages"]
-        longest = 0
+        longest, shows_source = 0, False
         for lang in languages:
-            months = msgs["months"][lang]
-            date_text = msgs["date_format"][lang].format(day=25, month=max(months, key=len),
-                                                         month_number=12, year=2016)
-            line = msgs["source"][lang].format(source="") + " · " + msgs["as_of"][lang].format(
+            months = m.value("messages", "months", lang)
+            date_text = m.value("messages", "date_format", lang).format(
+                day=25, month=max(months, key=len), month_number=12, year=2016)
+            source = m.value("messages", "source", lang)
+            line = source.format(source="") + " · " + m.value("messages", "as_of", lang).format(
                 date=date_text)
-            longest = max(longest, len(line))
-        return longest, any("{source}" in str(msgs["source"][lang]) for lang in languages)
-    except (KeyError, TypeError, AttributeError, IndexError, ValueError):
-        return 60, True
+            longest, shows_source = max(longest, len(line)), shows_source or "{source}" in source
+        return (longest, shows_source) if longest else (DEFAULT_FOOTER, True)
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError):  # a text not there
+        return DEFAULT_FOOTER, True
 
 
-def _check_topics(docs: list[Document], languages: list[str], default: str, footer_len: int,
-                  shows_source: bool, unreadable: set[str], out: list[Problem]) -> dict:
-    """Check every topic file; return the examples seen, for the checks that follow."""
+def _check_topics(topics: list[Shaped], languages: list[str], default: str, footer_len: int,
+                  shows_source: bool, unreadable: set[str], out: list[Problem]) -> tuple[dict, set[str]]:
+    """Check the topic files across each other; return the examples seen and the topic ids
+    (with those of files too broken to tell), for the checks that follow."""
     # First uses, by the document that has them: a position is looked up only for a report.
     ids: dict[str, Document] = {}
     commands: dict[str, tuple[str, Document, tuple]] = {}
     examples: dict[str, tuple[str, Document, str, list]] = {}  # the section of the first
-    related: list[tuple[_Report, int, str]] = []
-    for doc in docs:
-        r = _Report(doc, out)
-        r.duplicates()
-        d = doc.data
-        if not isinstance(d, dict):
-            r.error((), "a topic file must be a mapping with id, command, ... and one section "
-                        "per language", "see content/README.md")
+    known = set(unreadable)
+    for t in topics:
+        raw_id = (t.mapping() or {}).get("id")
+        known |= {raw_id} if isinstance(raw_id, str) else set()
+        if t.value("id") is None:  # its id is broken: others may name it by its file
+            known.add(Path(t.doc.file).stem)
+    for t in topics:
+        r, d = _Report(t, out), t.mapping()
+        if d is None:
             continue
-        r.unknown_keys(d, TOPIC_KEYS + tuple(languages), ())
-        topic_id: Any = d.get("id")
-        if not _is_text(topic_id) or not ID_RE.match(str(topic_id)):
-            r.error(("id",), "'id' is missing or not lowercase letters, digits and '-'",
-                    "e.g. id: almaty-process")
-            topic_id = doc.file
-        elif topic_id in RESERVED_IDS:
-            r.error(("id",), f"id '{topic_id}' is reserved for the bot's own intents")
-        elif topic_id in ids:
+        topic_id = t.value("id")
+        if topic_id in ids:
             first = ids[topic_id].where("id")
             r.error(("id",), f"id '{topic_id}' is also used in {first.file}:{first.line}",
                     "each topic needs its own id")
-        else:
-            ids[topic_id] = doc
-        _check_commands(r, d, str(topic_id), commands)
-        for i, rel in enumerate(d.get("related") or []):
-            related.append((r, i, str(rel)))
-        if not isinstance(d.get("related", []), list):
-            r.error(("related",), "'related' must be a list of topic ids")
-        if not _is_text(d.get("source")):
-            r.error(("source",) if "source" in d else (), "'source' is missing",
-                    "name the paragraph(s) of the source document, e.g. source: \"¶3\"")
-        review_by = d.get("review_by")
-        if review_by is not None and not isinstance(review_by, date):
-            r.error(("review_by",), "'review_by' is not a date", "YYYY-MM-DD, e.g. 2027-03-25")
-        elif review_by is not None and review_by < date.today():
-            r.warning(("review_by",), f"this topic was due for review on {review_by.isoformat()}",
+        elif topic_id is not None:
+            ids[topic_id] = t.doc
+        name = topic_id or Path(t.doc.file).stem
+        _check_commands(r, name, commands)
+        for i, rel in t.each("related"):
+            if rel not in known:
+                close = difflib.get_close_matches(rel, sorted(known), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "use the id of another topic file"
+                r.error(("related", i), f"related topic '{rel}' does not exist", hint)
+        review_by = t.value("review_by")
+        if review_by is not None and as_date(review_by) < date.today():
+            r.warning(("review_by",), f"this topic was due for review on {as_date(review_by).isoformat()}",
                       "check the answer against the latest source, then set a new review_by; "
                       "until then the bot says the answer may be out of date")
-        if not isinstance(d.get("can_change", False), bool):
-            r.error(("can_change",), "'can_change' must be true or false",
-                    "true when the answer holds something that can go stale: who holds a post, "
-                    "counts, what UNHCR does now")
-        as_of = d.get("as_of")
-        if not isinstance(as_of, date):
-            r.error(("as_of",) if "as_of" in d else (), "'as_of' is missing or not a date",
-                    "write the date the facts are from as YYYY-MM-DD, e.g. as_of: 2016-03-25")
-        for lang in languages:
-            section = d.get(lang)
-            if section is None:
-                if lang == default:
-                    r.error((), f"the '{lang}' section is missing (the default language)")
-                else:
-                    r.warning((), f"the '{lang}' section is missing",
-                              f"'{lang}' readers get the '{default}' answer with a note")
-                continue
-            footer = footer_len + (len(str(d.get("source", ""))) if shows_source else 0)
-            _check_topic_language(r, section, lang, str(topic_id), footer, examples)
-    for r, i, rel in related:
-        if rel not in ids and rel not in unreadable:
-            close = difflib.get_close_matches(rel, list(ids), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "use the id of another topic file"
-            r.error(("related", i), f"related topic '{rel}' does not exist", hint)
-    return examples
+        r.sections((), languages, default, f"'{{lang}}' readers get the '{default}' answer with a note")
+        footer = footer_len + (len(t.value("source") or "") if shows_source else 0)
+        for lang in languages or [k for k, v in d.items() if isinstance(v, dict)]:
+            _check_answer_length(r, lang, footer)
+            _check_examples(r, lang, name, examples)
+    return examples, known | set(ids)
 
 
-def _check_commands(r: _Report, d: dict, topic_id: str, seen: dict) -> None:
-    words: list[tuple[tuple[Any, ...], Any]] = [(("command",), d.get("command"))]
-    aliases = d.get("aliases") or []
-    if not isinstance(aliases, list):
-        r.error(("aliases",), "'aliases' must be a list of commands")
-        aliases = []
-    words += [(("aliases", i), a) for i, a in enumerate(aliases)]
+def _check_commands(r: _Report, topic_id: str, seen: dict) -> None:
+    """A command or alias opens one topic."""
+    t = r.shaped
+    words = [(("command",), t.value("command"))] + [(("aliases", i), a) for i, a in t.each("aliases")]
     for path, word in words:
-        if word is None and path == ("command",):
-            r.error((), "'command' is missing", "the /command for this topic, e.g. command: office")
+        if word is None:
             continue
-        word = str(word)
-        if not COMMAND_RE.match(word):
-            r.error(path, f"command '{word}' is not valid",
-                    "1-32 characters of lowercase a-z, 0-9 and _ (Telegram's rule)")
-        elif word in RESERVED_COMMANDS:
-            r.error(path, f"command '/{word}' is reserved for the bot itself")
-        elif word in limits.SLACK_BUILT_IN or len(word) + 1 > limits.SLACK_COMMAND_MAX:
-            r.warning(path, f"Slack has no command '/{word}'",
-                      "a Slack built-in name or over 31 characters: in Slack it is reached only "
-                      f"as '/unhcr {word}'; choose another name to give it its own command")
-        elif word in seen and seen[word][0] != topic_id:
+        if word in seen and seen[word][0] != topic_id:
             other, doc, first = seen[word]
             where = doc.where(*first)
             r.error(path, f"command '/{word}' is also used by topic '{other}' "
                           f"({where.file}:{where.line})", "each command opens one topic")
         else:
-            seen[word] = (topic_id, r.doc, path)
+            seen.setdefault(word, (topic_id, r.doc, path))
 
 
-def _check_topic_language(r: _Report, section: Any, lang: str, topic_id: str, footer_len: int,
-                          seen_examples: dict) -> None:
-    if not isinstance(section, dict):
-        r.error((lang,), f"'{lang}' must hold title, examples, keywords and answer")
+def _check_answer_length(r: _Report, lang: str, footer_len: int) -> None:
+    """An answer fits a phone, counted as a reader sees it: title, answer, then the source
+    and as-of line."""
+    title, answer = r.shaped.value(lang, "title"), r.shaped.value(lang, "answer")
+    if title is None or answer is None:
         return
-    r.unknown_keys(section, TOPIC_LANG_KEYS, (lang,))
-    title = section.get("title")
-    if not _is_text(title):
-        r.error((lang,), f"'{lang}.title' is missing", "a short name for buttons and menus")
-    elif len(title) > limits.TITLE_MAX_CHARS:
-        r.warning((lang, "title"), f"title is {len(title)} characters",
-                  f"keep it under {limits.TITLE_MAX_CHARS} so it fits a button")
-    answer = section.get("answer")
-    if not _is_text(answer):
-        r.error((lang,), f"'{lang}.answer' is missing")
-    else:
-        # Counted as a reader sees it: title, answer, then the source and as-of line.
-        size = len(str(title or "")) + 2 + len(plain_text(parse_markup(answer))) + 2 + footer_len
-        if size > limits.ANSWER_MAX_CHARS:
-            r.error((lang, "answer"), f"answer is too long: {size} characters with the title "
-                    "and the source/as-of line",
-                    f"shorten it to {limits.ANSWER_MAX_CHARS}, or split the topic in two")
-        for url in _LINK_TARGET.findall(answer):
-            if not re.match(r"https?://", url):
-                r.error((lang, "answer"), f"link '{url}' is not a web address",
-                        "write links as [text](https://...)")
-    examples = section.get("examples")
-    if not isinstance(examples, list) or not all(_is_text(x) for x in examples):
-        r.error((lang, "examples") if "examples" in section else (lang,),
-                f"'{lang}.examples' must be a list of questions")
-        examples = []
-    elif len(examples) < limits.MIN_EXAMPLES:
-        r.warning((lang, "examples"), f"only {len(examples)} example questions",
-                  f"give at least {limits.MIN_EXAMPLES}, as people really ask: the bot learns from them")
+    size = len(title) + 2 + len(plain_text(parse_markup(answer))) + 2 + footer_len
+    if size > limits.ANSWER_MAX_CHARS:
+        r.error((lang, "answer"), f"answer is too long: {size} characters with the title "
+                "and the source/as-of line",
+                f"shorten it to {limits.ANSWER_MAX_CHARS}, or split the topic in two")
+
+
+def _check_examples(r: _Report, lang: str, topic_id: str, seen: dict) -> None:
+    """An example question belongs to one topic, and is listed once."""
     # Examples are remembered by their section, and the first one's place is looked up only
     # for a report: a record per example would leave tens of thousands of small objects for
     # the garbage collector to walk.
-    section_ref = (topic_id, r.doc, lang, examples)
-    for i, ex in enumerate(examples):
+    section_ref = (topic_id, r.doc, lang, (r.shaped.mapping(lang) or {}).get("examples"))
+    for i, ex in r.shaped.each(lang, "examples"):
         key = normalize(ex)
-        if key not in seen_examples:
-            seen_examples[key] = section_ref
+        if key not in seen:
+            seen[key] = section_ref
             continue
-        other, doc, other_lang, other_examples = seen_examples[key]
+        other, doc, other_lang, other_examples = seen[key]
         if other == topic_id:
             r.warning((lang, "examples", i), f"example '{ex}' is listed twice")
         else:
@@ -360,185 +257,64 @@ def _check_topic_language(r: _Report, section: Any, lang: str, topic_id: str, fo
             first = doc.where(other_lang, "examples", j)
             r.error((lang, "examples", i), f"example '{ex}' is also under topic '{other}' "
                     f"({first.file}:{first.line})", "an example question belongs to one topic")
-    keywords = section.get("keywords")
-    if keywords is not None and (not isinstance(keywords, list)
-                                 or not all(_is_text(x) for x in keywords)):
-        r.error((lang, "keywords"), "'keywords' must be a list of words or phrases")
 
 
 # -- protection.yaml ---------------------------------------------------------------------
 
-PROTECTION_KEYS = ("settings", "contacts_heading", "contact_line", "verified_contacts",
-                   "word_classes", "categories", "look_alikes")
-CONTACT_PLACEHOLDERS = ("name", "reach", "verified_by", "date")
-PROTECTION_SETTINGS_KEYS = ("threshold",)
-CATEGORY_LANG_KEYS = ("reply", "examples")
-CONTACT_KEYS = ("name", "reach", "verified_by", "as_of")
-NO_CONTACTS_HINT = ("the referral can only point to the office in Almaty: once a colleague has "
-                    "checked a contact, add it here with name, reach, verified_by and as_of")
-
-
-def check_protection(doc: Document, languages: list[str], default: str, topic_ids: set[str],
+def check_protection(p: Shaped, languages: list[str], default: str, topic_ids: set[str],
                      topic_examples: dict, out: list[Problem]) -> None:
-    """Check protection.yaml: its categories, their replies and examples, and the contacts."""
-    r = _Report(doc, out)
-    r.duplicates()
-    d = doc.data
-    if not isinstance(d, dict):
-        r.error((), "protection.yaml must be a mapping of settings, categories, ...",
-                "see content/README.md")
-        return
-    r.unknown_keys(d, PROTECTION_KEYS, ())
-    settings = d.get("settings")
-    threshold = settings.get("threshold") if isinstance(settings, dict) else None
-    if isinstance(settings, dict):
-        r.unknown_keys(settings, PROTECTION_SETTINGS_KEYS, ("settings",))
-    if not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or not 0 < threshold < 1:
-        r.error(("settings", "threshold") if isinstance(settings, dict) else ("settings",),
-                "settings.threshold must be a number between 0 and 1",
-                "how much of one example a message must hold to be read as danger; 0.8 is a "
-                "good start: lower catches more, and surprises more people with the referral")
-    _check_by_language(r, d.get("contacts_heading"), ("contacts_heading",), languages, default,
-                       list_of=None)
-    _check_by_language(r, d.get("contact_line"), ("contact_line",), languages, default,
-                       list_of=None)
-    lines = d.get("contact_line")
-    for lang, line in lines.items() if isinstance(lines, dict) else ():
-        try:
-            str(line).format(**dict.fromkeys(CONTACT_PLACEHOLDERS, ""))
-        except (KeyError, IndexError, ValueError):
-            r.error(("contact_line", lang), "contact_line may use only "
-                    + ", ".join("{" + p + "}" for p in CONTACT_PLACEHOLDERS),
-                    "e.g. {name}: {reach} (checked by {verified_by}, {date})")
-    categories = d.get("categories")
-    if not isinstance(categories, dict) or not categories:
-        r.error(("categories",) if "categories" in d else (), "'categories' is missing or empty",
-                "one entry per kind of danger (removal, detention, ...): see content/README.md")
-    else:
-        seen: dict[str, tuple[str, str]] = {}
-        for category_id, category in categories.items():
-            _check_category(r, str(category_id), category, languages, default, topic_ids,
-                            topic_examples, seen)
-        _check_look_alikes(r, d.get("look_alikes"), languages, seen)
-    classes = d.get("word_classes")
-    if classes is not None and not isinstance(classes, dict):
-        r.error(("word_classes",), "'word_classes' must map a class name to words per language",
-                "e.g. word_classes: {child: {en: [son, daughter], ru: [сын, дочь]}}")
-    for name, words in classes.items() if isinstance(classes, dict) else ():
-        if not ID_RE.match(str(name)):
-            r.error(("word_classes", name), f"class '{name}' is not lowercase letters, digits and '-'")
-        _check_by_language(r, words, ("word_classes", name), languages, default, list_of=0)
-    _check_contacts(r, d.get("verified_contacts"))
-
-
-def _check_look_alikes(r: _Report, look_alikes: Any, languages: list[str], seen: dict) -> None:
-    if look_alikes is None:
-        return
-    if not isinstance(look_alikes, dict):
-        r.error(("look_alikes",), "'look_alikes' needs a list of messages per language")
-        return
-    r.unknown_keys(look_alikes, languages, ("look_alikes",))
-    for lang, texts in look_alikes.items():
-        if not isinstance(texts, list) or not all(_is_text(x) for x in texts):
-            r.error(("look_alikes", lang), "expected a list of messages")
-            continue
-        for i, text in enumerate(texts):
+    """Check protection.yaml against the topics and itself: the topics its categories point
+    to, examples that belong to one category, each language, replies' length, contacts' age."""
+    r = _Report(p, out)
+    r.texts(("contacts_heading",), languages, default)
+    r.texts(("contact_line",), languages, default)
+    r.placeholders(("contact_line",), CONTACT_PLACEHOLDERS,
+                   "contact_line may use only " + ", ".join("{" + c + "}" for c in CONTACT_PLACEHOLDERS),
+                   "e.g. {name}: {reach} (checked by {verified_by}, {date})")
+    seen: dict[str, tuple[str, str]] = {}
+    for category_id in p.mapping("categories") or ():
+        _check_category(r, category_id, languages, default, topic_ids, topic_examples, seen)
+    r.each_language(("look_alikes",), languages, default, missing=None)  # a language may have none
+    for lang in p.mapping("look_alikes") or ():
+        for i, text in p.each("look_alikes", lang):
             if normalize(text) in seen:
                 r.error(("look_alikes", lang, i), f"'{text}' is also an example of category "
                         f"'{seen[normalize(text)][0]}'", "a message is either danger or not")
+    for name in p.mapping("word_classes") or ():
+        r.texts(("word_classes", name), languages, default)
+    today = date.today()
+    for i, contact in p.each("verified_contacts"):
+        checked = as_date(contact["as_of"])
+        if (today - checked).days > limits.CONTACT_RECHECK_DAYS:
+            r.warning(("verified_contacts", i, "as_of"), f"this contact was checked on "
+                      f"{checked.isoformat()}, more than {limits.CONTACT_RECHECK_DAYS} days ago",
+                      "check it again, then update as_of")
 
 
-def _check_category(r: _Report, category_id: str, c: Any, languages: list[str], default: str,
+def _check_category(r: _Report, category_id: str, languages: list[str], default: str,
                     topic_ids: set[str], topic_examples: dict, seen: dict) -> None:
-    path: tuple = ("categories", category_id)
-    if not ID_RE.match(category_id):
-        r.error(path, f"category '{category_id}' is not lowercase letters, digits and '-'",
-                "e.g. self-harm")
-    if not isinstance(c, dict):
-        r.error(path, f"category '{category_id}' must hold points_to and one section per language")
-        return
-    r.unknown_keys(c, ("points_to", *languages), path)
-    points_to = c.get("points_to") or []
-    if not isinstance(points_to, list):
-        r.error(path + ("points_to",), "'points_to' must be a list of topic ids")
-        points_to = []
-    for i, topic_id in enumerate(points_to):
-        if str(topic_id) not in topic_ids:
-            close = difflib.get_close_matches(str(topic_id), sorted(topic_ids), n=1)
+    p, path = r.shaped, ("categories", category_id)
+    for i, topic_id in p.each(*path, "points_to"):
+        if topic_id not in topic_ids:
+            close = difflib.get_close_matches(topic_id, sorted(topic_ids), n=1)
             r.error(path + ("points_to", i), f"topic '{topic_id}' does not exist",
                     f"did you mean '{close[0]}'?" if close else "use the id of a topic file")
-    for lang in languages:
-        section = c.get(lang)
-        if section is None:
-            if lang == default:
-                r.error(path, f"the '{lang}' section is missing (the default language)")
-            else:
-                r.warning(path, f"the '{lang}' section is missing",
-                          f"messages in '{lang}' are read with the other languages' examples, "
-                          f"and get the '{default}' reply")
-            continue
-        if not isinstance(section, dict):
-            r.error(path + (lang,), f"'{lang}' must hold reply and examples")
-            continue
-        r.unknown_keys(section, CATEGORY_LANG_KEYS, path + (lang,))
-        reply = section.get("reply")
-        if not _is_text(reply):
-            r.error(path + (lang,), f"'{lang}.reply' is missing",
-                    "what the bot says to a person in this danger: short, and only facts the "
-                    "source gives")
-        elif len(plain_text(parse_markup(reply))) > limits.ANSWER_MAX_CHARS:
+    r.sections(path, languages, default, "messages in '{lang}' are read with the other languages' "
+               f"examples, and get the '{default}' reply")
+    for lang in languages or list(p.mapping(*path) or ()):
+        reply = p.value(*path, lang, "reply")
+        if reply is not None and len(plain_text(parse_markup(reply))) > limits.ANSWER_MAX_CHARS:
             r.error(path + (lang, "reply"), "the reply is too long",
                     f"keep it under {limits.ANSWER_MAX_CHARS} characters: it is read in distress")
-        _check_danger_examples(r, path + (lang,), section.get("examples"), category_id,
-                               topic_examples, seen)
-
-
-def _check_danger_examples(r: _Report, path: tuple, examples: Any, category_id: str,
-                           topic_examples: dict, seen: dict) -> None:
-    if not isinstance(examples, list) or not all(_is_text(x) for x in examples):
-        r.error(path + ("examples",), "'examples' must be a list of messages")
-        return
-    if len(examples) < limits.MIN_DANGER_EXAMPLES:
-        r.warning(path + ("examples",), f"only {len(examples)} example messages",
-                  f"give at least {limits.MIN_DANGER_EXAMPLES}, in the words people in this "
-                  "danger use: the bot recognises danger from them")
-    for i, ex in enumerate(examples):
-        key = normalize(ex)
-        if key in topic_examples:
-            r.error(path + ("examples", i), f"example '{ex}' is also a question of topic "
-                    f"'{topic_examples[key][0]}'", "a message is either danger or a question")
-        elif key in seen and seen[key][0] != category_id:
-            r.error(path + ("examples", i), f"example '{ex}' is also under category "
-                    f"'{seen[key][0]}'", "an example belongs to one category")
-        elif key in seen:
-            r.warning(path + ("examples", i), f"example '{ex}' is listed twice")
-        seen.setdefault(key, (category_id, ex))
-
-
-def _check_contacts(r: _Report, contacts: Any) -> None:
-    if not contacts:
-        r.warning(("verified_contacts",), "no verified contacts are set in this file",
-                  NO_CONTACTS_HINT)
-        return
-    if not isinstance(contacts, list):
-        r.error(("verified_contacts",), "'verified_contacts' must be a list of contacts")
-        return
-    today = date.today()
-    for i, contact in enumerate(contacts):
-        path = ("verified_contacts", i)
-        if not isinstance(contact, dict):
-            r.error(path, "a contact needs name, reach, verified_by and as_of")
-            continue
-        r.unknown_keys(contact, CONTACT_KEYS, path)
-        for key in ("name", "reach", "verified_by"):
-            if not _is_text(contact.get(key)):
-                r.error(path, f"the contact's '{key}' is missing")
-        as_of = contact.get("as_of")
-        if not isinstance(as_of, date):
-            r.error(path + ("as_of",) if "as_of" in contact else path,
-                    "the contact's 'as_of' is missing or not a date",
-                    "the day it was last checked, as YYYY-MM-DD")
-        elif (today - as_of).days > limits.CONTACT_RECHECK_DAYS:
-            r.warning(path + ("as_of",), f"this contact was checked on {as_of.isoformat()}, "
-                      f"more than {limits.CONTACT_RECHECK_DAYS} days ago",
-                      "check it again, then update as_of")
+        for i, ex in p.each(*path, lang, "examples"):
+            key = normalize(ex)
+            where = path + (lang, "examples", i)
+            if key in topic_examples:
+                r.error(where, f"example '{ex}' is also a question of topic "
+                        f"'{topic_examples[key][0]}'", "a message is either danger or a question")
+            elif key in seen and seen[key][0] != category_id:
+                r.error(where, f"example '{ex}' is also under category '{seen[key][0]}'",
+                        "an example belongs to one category")
+            elif key in seen:
+                r.warning(where, f"example '{ex}' is listed twice")
+            seen.setdefault(key, (category_id, ex))

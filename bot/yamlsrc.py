@@ -1,6 +1,7 @@
 """YAML reading that remembers where each value stands, for error reports."""
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -60,6 +61,14 @@ class Document:
         return self.positions.get(p, Where(self.file, 1, 1))
 
 
+def shown_path(path: Path) -> str:
+    """A file's name as reports show it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 class YamlError(Exception):
     """A file that is not valid YAML."""
 
@@ -70,7 +79,7 @@ class YamlError(Exception):
 
 def read_yaml(path: Path, display: str | None = None) -> Document:
     """Parse one YAML file; raise YamlError with the position of a syntax error, an anchor or
-    alias, or a value that cannot be read (an impossible date)."""
+    alias, or a value that cannot be read ('!!int x')."""
     name = display or str(path)
     if path.exists() and not path.is_file():  # a FIFO or a device would block the reader
         raise YamlError(Problem(Where(name, 1, 1), "not a regular file",
@@ -87,8 +96,8 @@ def read_yaml(path: Path, display: str | None = None) -> Document:
         _refuse_aliases(text, name)
         return _document(text, name)
     except _Unreadable as e:
-        raise YamlError(Problem(Where(name, e.mark.line + 1, e.mark.column + 1),
-                                f"'{e.value}' cannot be read: {e.reason}", e.hint)) from None
+        raise YamlError(Problem(Where(name, e.mark.line + 1, e.mark.column + 1), e.message,
+                                e.hint)) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -122,19 +131,20 @@ def _refuse_aliases(text: str, name: str) -> None:
 
 
 class _Unreadable(Exception):
-    """A scalar YAML cannot turn into a value, such as the date 2016-02-30."""
+    """A value YAML cannot turn into one of the content's, such as '!!int x'."""
 
-    def __init__(self, node: yaml.Node, reason: str):
-        self.mark, self.value, self.reason = node.start_mark, node.value, reason
-        self.hint = ("write a real date as YYYY-MM-DD, e.g. 2016-03-25"
-                     if node.tag.endswith(":timestamp") else "quote it to keep it as text")
+    def __init__(self, node: yaml.Node, message: str, hint: str = "quote it to keep it as text"):
+        super().__init__(message)
+        self.mark, self.message, self.hint = node.start_mark, message, hint
 
 
 def _construct(node: yaml.Node, loader: Any) -> Any:
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except (ValueError, yaml.constructor.ConstructorError) as e:
-        raise _Unreadable(node, str(e)) from None
+        raise _Unreadable(node, f"'{node.value}' cannot be read: {e}") from None
+    # JSON, so the schema, has no NaN or infinity: such a value stays the text it was.
+    return node.value if isinstance(value, float) and not math.isfinite(value) else value
 
 
 def _document(text: str, name: str) -> Document:
@@ -188,7 +198,17 @@ class _DuplicateKey(Exception):
     """A mapping repeats a key (reported as a problem, so its position is needed)."""
 
 
-_STR_TAG = "tag:yaml.org,2002:str"
+# A date stays its text, as YAML 1.2 and so editors' tools read it: the schema checks it is
+# one (format: date), and the code that needs the date parses it (bot.schema.as_date).
+_TEXT_TAGS = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"})
+
+
+def _key(node: yaml.Node) -> str:
+    """A mapping key as its text, as JSON and editors' tools have it ('1995', 'yes')."""
+    if not isinstance(node, yaml.ScalarNode):
+        raise _Unreadable(node, "a key must be a name, not a list or mapping",
+                          "write the key as a plain word before the ':'")
+    return node.value
 
 
 def _values(node: yaml.Node, loader) -> Any:
@@ -196,14 +216,14 @@ def _values(node: yaml.Node, loader) -> Any:
     if isinstance(node, yaml.MappingNode):
         value: dict = {}
         for key_node, value_node in node.value:
-            key = _values(key_node, loader)
+            key = _key(key_node)
             if key in value:
                 raise _DuplicateKey
             value[key] = _values(value_node, loader)
         return value
     if isinstance(node, yaml.SequenceNode):
         return [_values(item, loader) for item in node.value]
-    if node.tag == _STR_TAG:
+    if node.tag in _TEXT_TAGS:
         return node.value  # the common case, without the constructor's overhead
     return _construct(node, loader)
 
@@ -222,7 +242,7 @@ def _build(node: yaml.Node, path: Path_, name: str, out: dict, dups: list, loade
     if isinstance(node, yaml.MappingNode):
         value: dict = {}
         for key_node, value_node in node.value:
-            key = _build(key_node, path + ("<key>",), name, {}, dups, loader)
+            key = _key(key_node)
             child = path + (key,)
             if key in value:
                 dups.append((child, Where(name, key_node.start_mark.line + 1,
@@ -234,7 +254,7 @@ def _build(node: yaml.Node, path: Path_, name: str, out: dict, dups: list, loade
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, path + (i,), name, out, dups, loader)
                 for i, item in enumerate(node.value)]
-    if node.tag == _STR_TAG:
+    if node.tag in _TEXT_TAGS:
         return node.value
     return _construct(node, loader)
 

@@ -12,11 +12,15 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.content import ContentError, check_documents, load_content, read_documents
 from bot.yamlsrc import Problem
@@ -260,7 +264,10 @@ def test_missing_title_or_answer(cdir, old, new, lang, what):
     edit(cdir, ALPHA, old, new)
     p = one(check(cdir), cdir, ALPHA, f"'{lang}.{what}' is missing")
     assert p.severity == "error"
-    assert p.where.line == line_of(cdir, ALPHA, f"\n{lang}:")
+    # An empty key is pointed at; a key left out, at its section.
+    expected = (line_of(cdir, ALPHA, f"  {what}:", after=f"\n{lang}:") if new
+                else line_of(cdir, ALPHA, f"\n{lang}:"))
+    assert p.where.line == expected
 
 
 def test_fewer_than_eight_examples_is_a_warning(cdir):
@@ -696,7 +703,7 @@ def test_an_impossible_date_is_one_error_with_its_line(cdir):
     edit(cdir, ALPHA, "as_of: 2016-03-25", "as_of: 2016-02-30")
     [p] = errors(check(cdir))
     assert rel(p, cdir) == ALPHA and p.where.line == line_of(cdir, ALPHA, "as_of:")
-    assert "'2016-02-30' cannot be read" in p.message and "YYYY-MM-DD" in p.hint
+    assert p.message == "'as_of' is missing or not a date" and "YYYY-MM-DD" in p.hint
     for command in (["validate", str(cdir)], ["--content", str(cdir), "ask", "/alpha"]):
         out = subprocess.run([sys.executable, "-m", "bot", *command], cwd=PROJECT_ROOT,
                              capture_output=True, text=True, timeout=60)
@@ -741,3 +748,91 @@ def test_a_command_slack_cannot_have_is_a_warning_that_says_how_it_is_reached(cd
     assert [p.message for p in problems] == ["Slack has no command '/status'",
                                              "Slack has no command '/" + "x" * 32 + "'"]
     assert all("/unhcr" in p.hint for p in problems)
+
+
+# -- no content ends in a traceback ------------------------------------------------------
+
+@pytest.mark.parametrize("command", [["validate", "{dir}"], ["--content", "{dir}", "ask", "/alpha"],
+                                     ["--content", "{dir}", "explain", "where"],
+                                     ["--content", "{dir}", "eval"], ["--content", "{dir}", "run"]],
+                         ids=lambda c: c[0] if c[0] == "validate" else c[2])
+def test_every_command_reports_broken_content_without_a_traceback(cdir, command):
+    edit(cdir, MESSAGES, "threshold: 0.5", "threshold: [0.5]")
+    edit(cdir, BETA, "title: Beta garden", "title: 2016-03-25")  # a date is text where text goes
+    out = subprocess.run([sys.executable, "-m", "bot", *(a.format(dir=cdir) for a in command)],
+                         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+                         stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    said = out.stdout + out.stderr
+    assert out.returncode == 2 and "Traceback" not in said, said
+    assert f"{shown(cdir, MESSAGES)}:{line_of(cdir, MESSAGES, 'threshold:')}:3: error: threshold must" in said
+    assert "error(s)" in said and BETA not in said
+
+
+def test_yaml_values_that_are_not_text_where_text_goes_are_errors_not_crashes(cdir):
+    edit(cdir, ALPHA, "title: Alpha reading room", "title: 2016-03-25")  # text, as editors see it
+    edit(cdir, BETA, "title: Beta garden", "title: 1995")
+    edit(cdir, GAMMA, "    - сколько стоит ремонт", "    - !!binary aGVsbG8=")
+    problems = check(cdir)
+    assert [(rel(p, cdir), p.message) for p in errors(problems)] == [
+        (BETA, "'en.title' is missing"), (GAMMA, "'ru.examples' must be a list of questions")]
+    with pytest.raises(ContentError):
+        load_content(cdir)
+    edit(cdir, BETA, "title: 1995", "title: .nan")  # JSON has no NaN: it stays text
+    edit(cdir, GAMMA, "    - !!binary aGVsbG8=", "    - сколько стоит ремонт")
+    assert errors(check(cdir)) == []
+    assert load_content(cdir).topic("alpha").texts["en"].title == "2016-03-25"
+
+
+def test_keys_are_names_as_editors_tools_read_them(cdir):
+    edit(cdir, ALPHA, "related: [beta, gamma]\n", "related: [beta, gamma]\n1995: a year\n")
+    edit(cdir, BETA, "related:", "? [a, b]\n: c\nrelated:")  # a list as a key: a YAML slip
+    problems = errors(check(cdir))
+    assert sorted((rel(p, cdir), p.where.line, p.message) for p in problems) == [
+        (ALPHA, line_of(cdir, ALPHA, "1995:"), "unknown key '1995'"),
+        (BETA, line_of(cdir, BETA, "? [a, b]"), "a key must be a name, not a list or mapping")]
+
+
+_ODD = [None, "", " ", "x", "help", "status", "2016-02-30", "2016-03-25", 0, 1, 0.5, 1.5, True,
+        [], ["a"], [" "], ["a", "a"], {}, {"en": "x"}, {"x": ["y"]}, "x" * 50, "[a](www.b)",
+        "{nope}", "{", b"bytes", {1995: "x"}]
+
+
+def _paths(value, path=()):
+    found = [path] if path else []
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            found += _paths(sub, path + (key,))
+    elif isinstance(value, list):
+        for i, sub in enumerate(value[:2]):
+            found += _paths(sub, path + (i,))
+    return found
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_edit_is_reported_or_loads_never_a_traceback(data):
+    """Whatever an editor writes in a file's place, the content loads or every problem is
+    reported (ContentError): nothing else is raised."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "content"
+        shutil.copytree(FIXTURE, root)
+        files = [MESSAGES, "protection.yaml", ALPHA, BETA]
+        for _ in range(data.draw(st.integers(1, 3))):
+            rel_file = data.draw(st.sampled_from(files))
+            doc = yaml.safe_load((root / rel_file).read_text(encoding="utf-8"))
+            path = data.draw(st.sampled_from(_paths(doc)))
+            target = doc
+            for key in path[:-1]:
+                target = target[key]
+            if data.draw(st.booleans()):
+                target[path[-1]] = data.draw(st.sampled_from(_ODD))
+            elif isinstance(target, dict):
+                del target[path[-1]]
+            (root / rel_file).write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+        try:
+            content = load_content(root)
+        except ContentError as e:
+            assert any(p.severity == "error" for p in e.problems)
+        else:
+            assert content.topics
