@@ -6,7 +6,7 @@ import sys
 from typing import TextIO
 
 from adapters.runtime import Runtime
-from bot.message import Message
+from bot.message import Message, Reply
 from bot.render import render_plain
 
 CONSOLE_USER = "console-user"
@@ -25,9 +25,9 @@ def run_console(rt: Runtime, stdin: TextIO = sys.stdin, stdout: TextIO = sys.std
 async def _chat(rt: Runtime, stdin: TextIO, stdout: TextIO) -> int:
     interactive = stdin.isatty()
     try:
-        start = await rt.service.handle(to_message("/start"))
-        if start is not None:
-            print(render_plain(start), file=stdout)
+        reply = await rt.service.handle(to_message("/start"))
+        if reply is not None:
+            print(render_plain(reply), file=stdout)
         while True:
             if interactive:
                 stdout.write("\n> ")
@@ -39,11 +39,20 @@ async def _chat(rt: Runtime, stdin: TextIO, stdout: TextIO) -> int:
             if not line:
                 continue
             await rt.watcher.check()  # the console has no loop of its own to watch with
-            reply = await rt.service.handle(to_message(line))
+            reply = await rt.service.handle(to_message(picked(line, reply)))
             if reply is not None:
                 print("\n" + render_plain(reply), file=stdout, flush=True)
     finally:
         await rt.service.state.close()
+
+
+def picked(line: str, last: Reply | None) -> str:
+    """A number typed after a "did you mean...?" question is the numbered topic's command."""
+    if last is None or last.kind != "clarify" or not line.isdigit():
+        return line
+    topics = [c for c in last.choices if c.kind == "topic"]
+    n = int(line)
+    return f"/{topics[n - 1].command}" if 1 <= n <= len(topics) else line
 
 
 def to_message(text: str) -> Message:

@@ -115,6 +115,11 @@ def cmd_explain(args) -> int:
     if match.also:
         print(f"second question: {match.also.score:.3f}  {match.also.intent} "
               f"matched: {' '.join(match.also.matched)}")
+    maybe = bot.did_you_mean(match)
+    if maybe:
+        from bot.answer import TIE_MARGIN, UNDER_MARGIN
+        print(f"did you mean: {', '.join(maybe)} (asked when the best two are within "
+              f"{TIE_MARGIN}, or the best is within {UNDER_MARGIN} under the threshold)")
     print(explain_danger(bot, match))
     return 0
 

@@ -51,6 +51,8 @@ def route_of(bot: Bot, text: str) -> str:
         return "decline"
     if reply.kind == "referral":
         return f"referral {reply.intent}"
+    if reply.kind == "clarify":
+        return "did you mean " + " or ".join(reply.suggestions)
     also = f" + {reply.also}" if reply.also else ""
     return f"{'topic' if reply.kind == 'answer' else reply.kind} {reply.intent}{also}"
 

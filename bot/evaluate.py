@@ -60,7 +60,7 @@ def evaluate(bot: Bot, questions: list[dict]) -> EvalResult:
     for item in questions:
         lang, want = item["lang"], item["intent"]
         reply = bot.answer(Message(text=item["q"]))
-        got = _outcome(reply)
+        got = _outcome(reply, want)
         if want is None:
             result.out_of_scope += 1
             if got is None:
@@ -86,10 +86,14 @@ def per_intent(questions: list[dict]) -> dict[str, Counter]:
     return out
 
 
-def _outcome(reply: Reply) -> str | None:
-    """What a reply did, as the labels say it: a topic or meta intent, "referral", or None."""
+def _outcome(reply: Reply, want: str | None = None) -> str | None:
+    """What a reply did, as the labels say it: a topic or meta intent, "referral", or None.
+    A "did you mean...?" question counts as the wanted topic when it offers it, and as
+    "clarify" otherwise (for an out-of-scope question, it is not a decline)."""
     if reply.kind == "decline":
         return None
+    if reply.kind == "clarify":
+        return want if want is not None and want in reply.suggestions else "clarify"
     return "referral" if reply.kind == "referral" else reply.intent
 
 
@@ -149,7 +153,7 @@ def evaluate_protection(bot: Bot, items: list[dict]) -> ProtectionResult:
             result.ordinary[lang] += 1
             if referred:
                 result.false_referrals.append((lang, item["q"], str(reply.intent), reply.score))
-            elif _outcome(reply) == item.get("intent"):
+            elif _outcome(reply, item.get("intent")) == item.get("intent"):
                 result.answered_as_labelled[lang] += 1
             continue
         result.danger[lang] += 1

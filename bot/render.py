@@ -14,7 +14,9 @@ def render_plain(reply: Reply) -> str:
         parts.append(reply.title.upper())
     parts.append(plain_text(reply.blocks))
     topics = [c for c in reply.choices if c.kind == "topic"]
-    if topics:
+    if topics and reply.kind == "clarify":  # a question: numbered, answered by its number
+        parts.append("\n".join(f"{n}. /{c.command} {c.label}" for n, c in enumerate(topics, 1)))
+    elif topics:
         parts.append("→ " + " · ".join(f"/{c.command} {c.label}" for c in topics))
     languages = [c for c in reply.choices if c.kind == "language"]
     if languages:

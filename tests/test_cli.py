@@ -190,3 +190,15 @@ def test_coverage_shows_each_topic_per_language_and_names_thin_ones(content_dir)
     assert {"office", "asylum", "statelessness", "visits"} <= set(rows)
     assert "kk 9" in rows["visits"]
     assert "visits [kk]: 9 examples (add some to topics/visits.yaml" in out.stdout
+
+
+def test_the_console_numbers_a_did_you_mean_question_and_a_number_answers_it(tmp_path):
+    out = run("run", stdin="office head\n2\n/quit\n",
+              env={"STATE_PATH": str(tmp_path / "state.sqlite3")})
+    assert out.returncode == 0, out.stderr
+    asked = out.stdout.split("Did you mean one of these?", 1)[1]
+    numbered = [line for line in asked.splitlines() if line[:3] in ("1. ", "2. ")]
+    assert len(numbered) == 2
+    second_command = numbered[1].split()[1]  # "2. /head Head of the UNHCR Office"
+    expected = run("ask", second_command).stdout.strip().splitlines()[0]
+    assert expected in asked  # "2" answered the second topic

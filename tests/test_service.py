@@ -47,7 +47,8 @@ async def test_swap_serves_new_content_from_the_next_message(service, bot):
     strict = Bot(replace(bot.content, threshold=0.99))
     assert (await service.handle(Message(text="where is the unhcr office in almaty"))).intent == "office"
     service.swap(strict)
-    assert (await service.handle(Message(text="unhcr office almaty pls"))).kind == "decline"
+    assert (await service.handle(Message(text="unhcr office almaty pls"))).kind in (
+        "decline", "clarify")  # under the new threshold: not answered
 
 
 async def test_a_flood_from_one_user_gets_one_notice_then_silence(service):

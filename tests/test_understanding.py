@@ -243,3 +243,28 @@ def test_explain_shows_the_second_question(capsys):
     from bot.cli import main
     main(["explain", "where", "is", "the", "office", "and", "who", "is", "the", "head"])
     assert "second question: " in capsys.readouterr().out
+
+
+def test_a_near_tie_is_asked_about_with_both_topics_as_buttons(bot):
+    reply = bot.answer(msg("office head"))  # the head of the office, or the head office?
+    assert (reply.kind, reply.intent, reply.lang) == ("clarify", None, "en")
+    assert set(reply.suggestions) == {"head", "headquarters"}
+    assert [b.plain for b in reply.blocks] == [bot.content.message("did_you_mean", "en")]
+    ru = bot.answer(msg("убежище как"))
+    assert ru.kind == "clarify" and ru.lang == "ru" and "asylum" in ru.suggestions
+
+
+def test_a_topic_just_under_the_threshold_is_offered_not_declined(bot):
+    reply = bot.answer(msg("mr grandi"))
+    assert reply.kind == "clarify" and reply.suggestions == ("high-commissioner",)
+
+
+def test_a_clear_answer_is_not_questioned(bot):
+    assert bot.answer(msg("where is the unhcr office in almaty")).kind == "answer"
+
+
+def test_explain_shows_the_did_you_mean_margins(capsys):
+    from bot.cli import main
+    main(["explain", "office", "head"])
+    out = capsys.readouterr().out
+    assert "did you mean: headquarters, head (asked when the best two are within 0.03" in out

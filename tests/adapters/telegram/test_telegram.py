@@ -352,3 +352,14 @@ async def test_python_m_bot_poll(telegram_api, tmp_path):
         None, "en", "ru", "kk"]
     log = stderr.decode()
     assert TOKEN not in log and str(USER_ID) not in log and "офис" not in log
+
+
+def test_a_did_you_mean_question_carries_one_button_per_topic(bot):
+    from adapters.telegram.render import render
+    from bot.message import Message
+    reply = bot.answer(Message(text="office head", platform="telegram"))
+    [out] = render(reply)
+    pressed = {b["callback_data"] for row in out.reply_markup.to_dict()["inline_keyboard"]
+               for b in row}
+    assert reply.kind == "clarify" and len(reply.choices) == 2
+    assert pressed == {f"t:{c.command}:en" for c in reply.choices} >= {"t:head:en"}
