@@ -115,10 +115,15 @@ def cmd_explain(args) -> int:
     if match.also:
         print(f"second question: {match.also.score:.3f}  {match.also.intent} "
               f"matched: {' '.join(match.also.matched)}")
+    from bot.understanding import near_miss_of
+    nearest = near_miss_of(match.best.intent) if match.best else None
+    if nearest and match.best and match.best.score >= bot.content.threshold:
+        print(f"not in the source: a question the topic '{nearest}' lists under not_about "
+              f"-> declined, offering '{nearest}'")
     maybe = bot.did_you_mean(match)
     if maybe:
         from bot.answer import TIE_MARGIN, UNDER_MARGIN
-        print(f"did you mean: {', '.join(maybe)} (asked when the best two are within "
+        print(f"did you mean: {', '.join(maybe)} (asked when the best two topics are within "
               f"{TIE_MARGIN}, or the best is within {UNDER_MARGIN} under the threshold)")
     print(explain_danger(bot, match))
     return 0

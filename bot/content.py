@@ -28,6 +28,8 @@ class TopicText:
     examples: tuple[str, ...]
     keywords: tuple[str, ...]
     answer: str
+    # Questions with this topic's words that neither it nor the source answers.
+    not_about: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -241,6 +243,7 @@ def _build(messages_doc: Document, protection_doc: Document, topic_docs: list[Do
                 title=str(d[lang]["title"]).strip(),
                 examples=tuple(str(x) for x in d[lang].get("examples") or ()),
                 keywords=tuple(str(x) for x in d[lang].get("keywords") or ()),
+                not_about=tuple(str(x) for x in d[lang].get("not_about") or ()),
                 answer=str(d[lang]["answer"]).strip(),
             )
             for lang in languages if isinstance(d.get(lang), dict)

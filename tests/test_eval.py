@@ -52,9 +52,9 @@ def test_every_topic_is_asked_in_every_language(content, questions):
 
 
 def _said_in_content(content) -> set[str]:
-    """Every example, keyword, danger example and look-alike of the content, normalised."""
+    """Every example, keyword, near-miss, danger example and look-alike, normalised."""
     said = {ex for t in content.topics for text in t.texts.values()
-            for ex in (*text.examples, *text.keywords)}
+            for ex in (*text.examples, *text.keywords, *text.not_about)}
     said.update(ex for c in content.protection.categories for examples in c.examples.values()
                 for ex in examples)
     said.update(ex for texts in content.protection.look_alikes.values() for ex in texts)

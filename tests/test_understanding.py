@@ -255,8 +255,8 @@ def test_a_near_tie_is_asked_about_with_both_topics_as_buttons(bot):
 
 
 def test_a_topic_just_under_the_threshold_is_offered_not_declined(bot):
-    reply = bot.answer(msg("mr grandi"))
-    assert reply.kind == "clarify" and reply.suggestions == ("high-commissioner",)
+    reply = bot.answer(msg("2013 жылғы конференцияға Халықаралық көші-қон ұйымы қатысты ма"))
+    assert reply.kind == "clarify" and reply.suggestions == ("conference-2013",)
 
 
 def test_a_clear_answer_is_not_questioned(bot):
@@ -267,4 +267,27 @@ def test_explain_shows_the_did_you_mean_margins(capsys):
     from bot.cli import main
     main(["explain", "office", "head"])
     out = capsys.readouterr().out
-    assert "did you mean: headquarters, head (asked when the best two are within 0.03" in out
+    assert "did you mean: headquarters, head (asked when the best two topics are within " \
+           "0.03, or the best is within 0.02 under the threshold)" in out
+
+
+def test_a_count_the_source_does_not_give_is_declined_with_the_nearest_topic(bot):
+    # It used to get the worldwide figure ("more than 24 million people") as if it answered.
+    reply = bot.answer(msg("how many refugees are in kazakhstan"))
+    assert reply.kind == "decline" and len(reply.suggestions) == 1
+    assert [b.plain for b in reply.blocks] == [bot.content.message("not_in_source", "en")]
+    assert "24 million" not in " ".join(b.plain for b in reply.blocks)
+    ru = bot.answer(msg("сколько беженцев в казахстане сейчас"))
+    assert ru.kind == "decline" and ru.lang == "ru"
+    assert [b.plain for b in ru.blocks] == [bot.content.message("not_in_source", "ru")]
+
+
+def test_a_question_the_topic_answers_is_not_taken_for_its_near_miss(bot):
+    # office.yaml lists "why did unhcr open an office in kazakhstan in 1995" as not_about.
+    assert bot.answer(msg("when did unhcr open its office in kazakhstan")).intent == "office"
+
+
+def test_explain_says_when_a_question_is_not_in_the_source(capsys):
+    from bot.cli import main
+    main(["explain", "how", "many", "refugees", "are", "in", "kazakhstan"])
+    assert "not in the source: a question the topic" in capsys.readouterr().out

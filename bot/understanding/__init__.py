@@ -6,5 +6,6 @@ language; index: weights, postings, scoring; parts: clauses and two questions; d
 from bot.understanding.danger import Danger, referral_wins
 from bot.understanding.index import Index
 from bot.understanding.match import Candidate, Match
+from bot.understanding.reading import near_miss_of
 
-__all__ = ["Candidate", "Danger", "Index", "Match", "referral_wins"]
+__all__ = ["Candidate", "Danger", "Index", "Match", "near_miss_of", "referral_wins"]

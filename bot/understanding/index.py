@@ -18,6 +18,7 @@ from bot.understanding.reading import (
     Row,
     Vocabulary,
     cue_tokens,
+    near_miss_of,
     read_danger,
     read_phrases,
     read_word_classes,
@@ -186,7 +187,8 @@ class Index:
         """The reading of a part of a message, if one topic answers it confidently."""
         got = self._understand(part, top, with_danger=False)
         if got.best is not None and got.best.score >= self.threshold \
-                and self.intent_ids.index(got.best.intent) not in self.meta_intents:
+                and self.intent_ids.index(got.best.intent) not in self.meta_intents \
+                and near_miss_of(got.best.intent) is None:  # a topic's, not a near-miss
             return got
         return None
 

@@ -52,6 +52,19 @@ def _row(words: list[str]) -> Row:
     return tuple({feature(t) for t in words if len(t) > 1 or t.isdigit()})  # as features_of
 
 
+NOT_ABOUT = "not-about:"
+
+
+def not_about(topic_id: str) -> str:
+    """The intent of the questions a topic lists as `not_about`."""
+    return NOT_ABOUT + topic_id
+
+
+def near_miss_of(intent: str) -> str | None:
+    """The topic a `not_about` intent belongs to; None for any other intent."""
+    return intent[len(NOT_ABOUT):] if intent.startswith(NOT_ABOUT) else None
+
+
 def read_phrases(content: Content, vocab: Vocabulary) -> tuple[dict[str, list[Row]],
                                                                 dict[str, set[str]]]:
     """Each intent's phrases (title, examples, keywords) as rows, and each topic's answer
@@ -65,6 +78,10 @@ def read_phrases(content: Content, vocab: Vocabulary) -> tuple[dict[str, list[Ro
                 rows.append(_row(vocab.learn(phrase, lang)))
             answers.setdefault(topic.id, set()).update(
                 features_of(vocab.learn(text.answer, lang)))
+    for topic in content.topics:  # what it does not answer: a decline that points to it
+        for lang, text in topic.texts.items():
+            for phrase in text.not_about:
+                intents.setdefault(not_about(topic.id), []).append(_row(vocab.learn(phrase, lang)))
     for name, by_lang in content.intents.items():
         rows = intents.setdefault(name, [])
         for lang, phrases in by_lang.items():
