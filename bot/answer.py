@@ -316,7 +316,8 @@ class Bot:
     def _not_in_source(self, topic: str, lang: str, score: float) -> Reply:
         """A question a topic lists as `not_about`: declined, saying so, with that topic."""
         return Reply(blocks=self._blocks("not_in_source", lang), lang=lang, kind="decline",
-                     intent=None, score=score, choices=self._topic_choices([topic], lang))
+                     intent=None, score=score, choices=self._topic_choices([topic], lang),
+                     menu=self.menu(lang))
 
     def _decline(self, lang: str, match: Match) -> Reply:
         maybe = [c.intent for c in match.candidates

@@ -258,6 +258,8 @@ def _build(messages_doc: Document, protection_doc: Document, topic_docs: list[Do
         ))
     intents = {name: MappingProxyType({lang: tuple(map(str, v)) for lang, v in by_lang.items() if v})
                for name, by_lang in (m.get("intents") or {}).items()}
+    first = [str(t) for t in m["settings"].get("menu") or ()]
+    topics.sort(key=lambda t: first.index(t.id) if t.id in first else len(first))  # stable
     return Content(
         topics=tuple(topics), languages=MappingProxyType(languages), default_language=default,
         threshold=float(m["settings"]["threshold"]),

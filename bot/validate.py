@@ -56,7 +56,23 @@ def validate_documents(messages: Document | None, topics: list[Document],
                                         set(unreadable_ids), out)
     if p is not None:
         check_protection(p, languages, default, topic_ids, examples, out)
+    if m is not None:
+        _check_menu(m, topic_ids, out)
     return out
+
+
+def _check_menu(m: Shaped, topic_ids: set[str], out: list[Problem]) -> None:
+    """Every topic `settings.menu` puts first exists, and is named once."""
+    r, seen = _Report(m, out), set()
+    for i, topic_id in m.each("settings", "menu"):
+        if topic_id in seen:
+            r.warning(("settings", "menu", i), f"topic '{topic_id}' is listed twice in the menu",
+                      "keep the first")
+        elif topic_id not in topic_ids:
+            close = difflib.get_close_matches(topic_id, sorted(topic_ids), n=1)
+            r.error(("settings", "menu", i), f"topic '{topic_id}' does not exist",
+                    f"did you mean '{close[0]}'?" if close else "use the id of a topic file")
+        seen.add(topic_id)
 
 
 class _Report:

@@ -101,3 +101,12 @@ def test_a_topic_past_its_review_date_warns_editors_and_tells_readers(content_di
         assert reply.note == content.message("review_overdue", lang).format(
             date=bot.format_date(past, lang))
     assert bot.answer(msg("/head")).note is None, "only the overdue topic says so"
+
+
+def test_the_most_asked_topics_come_first_in_every_menu(bot):
+    from adapters.telegram.app import menu_commands
+    first = ["office", "asylum", "statelessness", "contacts"]
+    for lang in bot.content.languages:
+        assert [c.value for c in bot.menu(lang)][:4] == first
+        commands = [c.command for c in menu_commands(bot.content, lang)][:4]
+        assert commands == [bot.content.topic(t).command for t in first]

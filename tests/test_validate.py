@@ -836,3 +836,20 @@ def test_any_edit_is_reported_or_loads_never_a_traceback(data):
             assert any(p.severity == "error" for p in e.problems)
         else:
             assert content.topics
+
+
+def test_the_menu_order_names_existing_topics_once(cdir):
+    edit(cdir, MESSAGES, "  default_language: en\n",
+         "  default_language: en\n  menu: [gamma, betta, gamma]\n")
+    problems = check(cdir)
+    p = one(problems, cdir, MESSAGES, "topic 'betta' does not exist")
+    assert p.severity == "error" and p.where.line == line_of(cdir, MESSAGES, "  menu:")
+    assert "did you mean 'beta'?" in p.hint
+    twice = one(problems, cdir, MESSAGES, "topic 'gamma' is listed twice in the menu")
+    assert twice.severity == "warning"
+
+
+def test_the_menu_order_puts_the_listed_topics_first(cdir):
+    from bot.content import load_content
+    edit(cdir, MESSAGES, "  default_language: en\n", "  default_language: en\n  menu: [gamma]\n")
+    assert [t.id for t in load_content(cdir).topics] == ["gamma", "alpha", "beta"]
