@@ -88,12 +88,38 @@ def cmd_validate(args) -> int:
         return 2
     problems = check_documents(docs)
     topics = docs.topics
+    problems += _unasked_topics(docs, content_dir(args.dir))
     problems.sort(key=lambda p: (p.where.file, p.where.line, p.where.column))
     errors = sum(p.severity == "error" for p in problems)
     for p in problems:
         print(p)
     print(f"{len(topics)} topic file(s): {errors} error(s), {len(problems) - errors} warning(s)")
     return 2 if errors else 0
+
+
+def _unasked_topics(docs, folder: Path) -> list:
+    """A warning for each topic no labelled question asks about in a language, when the
+    content sits in a project with an evaluation set (tests/eval/questions.yaml beside it)."""
+    from bot.evaluate import load_questions
+    from bot.yamlsrc import Problem, Where
+    questions_file = folder.resolve().parent / "tests" / "eval" / "questions.yaml"
+    if not questions_file.is_file():
+        return []
+    asked = {(q["intent"], q["lang"]) for q in load_questions(questions_file)}
+    languages = list(((docs.messages.data if docs.messages else {}) or {}).get("languages") or ())
+    out = []
+    for doc in docs.topics:
+        topic_id = (doc.data or {}).get("id") if isinstance(doc.data, dict) else None
+        missing = [lang for lang in languages if (topic_id, lang) not in asked]
+        if topic_id and missing:
+            out.append(Problem(
+                Where(doc.file, 1, 1),
+                f"no question in {questions_file.parent.parent.name}/eval/questions.yaml asks "
+                f"about this topic in {', '.join(missing)}",
+                f"add two or three as people type them, e.g. - {{q: \"...\", lang: "
+                f"{missing[0]}, intent: {topic_id}}}; `bot eval` then measures them",
+                "warning"))
+    return out
 
 
 def cmd_explain(args) -> int:

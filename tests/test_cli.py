@@ -202,3 +202,20 @@ def test_the_console_numbers_a_did_you_mean_question_and_a_number_answers_it(tmp
     second_command = numbered[1].split()[1]  # "2. /head Head of the UNHCR Office"
     expected = run("ask", second_command).stdout.strip().splitlines()[0]
     assert expected in asked  # "2" answered the second topic
+
+
+def test_validate_warns_about_a_topic_no_labelled_question_asks_about(content_dir):
+    labelled = content_dir.parent / "tests" / "eval"
+    labelled.mkdir(parents=True)
+    (labelled / "questions.yaml").write_text(
+        '- {q: "where is the office", lang: en, intent: office}\n'
+        '- {q: "где офис", lang: ru, intent: office}\n'
+        '- {q: "кеңсе қайда", lang: kk, intent: office}\n'
+        '- {q: "who heads it", lang: en, intent: head}\n', "utf-8")
+    out = run("validate", str(content_dir))
+    assert out.returncode == 0, out.stdout
+    lines = out.stdout.splitlines()
+    head = [line for line in lines if line.startswith(str(content_dir / "topics" / "head.yaml"))]
+    assert len(head) == 1 and "warning: no question in" in head[0] and "in ru, kk" in head[0]
+    assert not any("office.yaml" in line and "no question" in line for line in lines)
+    assert any("intent: head}" in line for line in lines)  # the hint shows how to add one
