@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -52,13 +51,16 @@ def time_messages(bot: Bot, texts: list[str], rounds: int) -> list[float]:
 
 
 def generate_content(dest: Path, topics: int, rng_seed: int = 7) -> None:
-    """Copy messages.yaml and protection.yaml (its buttons to shipped topics dropped), and
-    write `topics` generated topics x 3 languages x 10 examples."""
+    """Copy messages.yaml (its menu order of shipped topics dropped) and protection.yaml (its
+    buttons to shipped topics dropped), and write `topics` generated topics x 3 languages x
+    10 examples."""
     import random
     import re
     rng = random.Random(rng_seed)
     (dest / "topics").mkdir(parents=True)
-    shutil.copy(ROOT / "content" / "messages.yaml", dest / "messages.yaml")
+    messages = (ROOT / "content" / "messages.yaml").read_text(encoding="utf-8")
+    (dest / "messages.yaml").write_text(re.sub(r"\n  menu: \[.*\]", "", messages),
+                                        encoding="utf-8")
     protection = (ROOT / "content" / "protection.yaml").read_text(encoding="utf-8")
     (dest / "protection.yaml").write_text(re.sub(r"points_to: \[.*\]", "points_to: []", protection),
                                           encoding="utf-8")

@@ -82,12 +82,12 @@ class Bot:
         maybe = self.did_you_mean(match)
         if maybe:
             return self._did_you_mean(maybe, lang)
-        nearest = near_miss_of(best.intent) if best is not None else None
-        if best is not None and nearest and best.score >= self.content.threshold:
-            rival = next((c for c in match.candidates if self.content.topic(c.intent)), None)
-            if rival is None or best.score - rival.score >= NEAR_MISS_MARGIN:
+        if best is not None and near_miss_of(best.intent):
+            nearest = self.not_in_source(match)
+            if nearest:
                 return self._not_in_source(nearest, lang, best.score)
-            best = rival  # the question is about as close to the topic itself: answer it
+            # as close to a topic itself: that topic's answer, if it is confident
+            best = next((c for c in match.candidates if self.content.topic(c.intent)), None)
         if best is None or best.score < self.content.threshold:
             return self._decline(lang, match)
         if best.intent in META_REPLIES:
@@ -312,6 +312,16 @@ class Bot:
     def _did_you_mean(self, topics: list[str], lang: str) -> Reply:
         return Reply(blocks=self._blocks("did_you_mean", lang), lang=lang, kind="clarify",
                      intent=None, choices=self._topic_choices(topics, lang))
+
+    def not_in_source(self, match: Match) -> str | None:
+        """The topic whose `not_about` question a message asks, when it reads NEAR_MISS_MARGIN
+        closer to it than to any topic; else None."""
+        best = match.best
+        nearest = near_miss_of(best.intent) if best is not None else None
+        if best is None or not nearest or best.score < self.content.threshold:
+            return None
+        rival = next((c for c in match.candidates if self.content.topic(c.intent)), None)
+        return nearest if rival is None or best.score - rival.score >= NEAR_MISS_MARGIN else None
 
     def _not_in_source(self, topic: str, lang: str, score: float) -> Reply:
         """A question a topic lists as `not_about`: declined, saying so, with that topic."""

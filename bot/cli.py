@@ -141,9 +141,8 @@ def cmd_explain(args) -> int:
     if match.also:
         print(f"second question: {match.also.score:.3f}  {match.also.intent} "
               f"matched: {' '.join(match.also.matched)}")
-    from bot.understanding import near_miss_of
-    nearest = near_miss_of(match.best.intent) if match.best else None
-    if nearest and match.best and match.best.score >= bot.content.threshold:
+    nearest = bot.not_in_source(match)
+    if nearest:
         print(f"not in the source: a question the topic '{nearest}' lists under not_about "
               f"-> declined, offering '{nearest}'")
     maybe = bot.did_you_mean(match)
