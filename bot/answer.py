@@ -97,6 +97,11 @@ class Bot:
             return self._decline(lang, match)
         reply = self.topic_reply(topic, lang, best.score)
         second = self.content.topic(match.also.intent) if match.also else None
+        if second is not None and match.also and match.also.score < self.content.threshold:
+            offered = self._topic_choices([second.id], lang)  # asked, but not clearly: a button
+            reply = replace(reply, choices=offered + tuple(c for c in reply.choices
+                                                           if c.value != second.id))
+            second = None
         if second is not None and second is not topic:
             reply = self._with_second_answer(reply, self.topic_reply(second, lang, 1.0))
             topic_changes = topic.can_change or second.can_change

@@ -291,3 +291,12 @@ def test_explain_says_when_a_question_is_not_in_the_source(capsys):
     from bot.cli import main
     main(["explain", "how", "many", "refugees", "are", "in", "kazakhstan"])
     assert "not in the source: a question the topic" in capsys.readouterr().out
+
+
+def test_of_two_questions_the_unclear_one_is_offered_as_the_first_button(bot):
+    # "where is the UNHCR office, and who is its head": the second part is not clear enough
+    # to answer, so it comes first among the buttons under the office's answer.
+    reply = bot.answer(msg("бжкб кеңсесі қай қалада және оның басшысы кім"))
+    assert (reply.kind, reply.intent, reply.also) == ("answer", "office", None)
+    assert reply.suggestions[0] == "head"
+    assert bot.index.understand("бжкб кеңсесі қай қалада және оның басшысы кім").also.score < 0.6

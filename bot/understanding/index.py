@@ -181,14 +181,16 @@ class Index:
         asked = parts_of(text)
         if len(asked) < 2:
             return match
-        return read_by_parts(match, confident, asked, lambda part: self._topic_answer(part, top))
+        return read_by_parts(match, confident, asked,
+                             lambda part: self._topic_reading(part, top), self.threshold)
 
-    def _topic_answer(self, part: str, top: int) -> Match | None:
-        """The reading of a part of a message, if one topic answers it confidently."""
+    def _topic_reading(self, part: str, top: int) -> Match | None:
+        """The reading of a part of a message, if a topic is its best candidate (not the
+        bot's own intents, not a near-miss)."""
         got = self._understand(part, top, with_danger=False)
-        if got.best is not None and got.best.score >= self.threshold \
+        if got.best is not None \
                 and self.intent_ids.index(got.best.intent) not in self.meta_intents \
-                and near_miss_of(got.best.intent) is None:  # a topic's, not a near-miss
+                and near_miss_of(got.best.intent) is None:
             return got
         return None
 

@@ -15,6 +15,9 @@ _CLAUSE_END = re.compile(r"[.!?;]+(?=\s|$)|\n+|,\s")
 _JOINER = re.compile(r"\b(?:" + "|".join(sorted(JOINERS)) + r")\b", re.IGNORECASE)
 # A part of a message is a question of its own when a topic holds this many of its words.
 MIN_QUESTION_WORDS = 2
+# A part no topic answers clearly is offered as a button beside the clear part's answer when
+# its best topic reaches this score.
+OFFER_MIN_SCORE = 0.4
 
 
 def parts_of(text: str) -> list[str]:
@@ -25,18 +28,24 @@ def parts_of(text: str) -> list[str]:
 
 
 def read_by_parts(whole: Match, confident: bool, parts: Sequence[str],
-                  topic_answer: Callable[[str], Match | None]) -> Match:
+                  topic_reading: Callable[[str], Match | None], threshold: float) -> Match:
     """The reading of a message of several parts: `whole`, with the second question as
-    `also` when two parts ask two; else, when the whole is not `confident`, with the
+    `also` when two parts ask two (`also` under `threshold` when only the first is clear:
+    it is offered, not answered); else, when the whole is not `confident`, with the
     candidates of its best-understood part, that part as the `clause`.
 
-    `topic_answer(part)` is a part's reading when one topic answers it confidently, else None.
+    `topic_reading(part)` is a part's reading when a topic is its best candidate, else None.
     """
-    read = _read_parts(parts, topic_answer)
+    readings = _read_parts(parts, topic_reading)
+    read = [r for r in readings if r[0] >= threshold]
     two = _two_questions(read)
     if two is not None:
         first, second = two
         return replace(whole, candidates=first.candidates, also=second.best)
+    if len(read) == 1 and confident:
+        unclear = _second_question(read[0][3], [r for r in readings if r[0] < threshold])
+        if unclear is not None:
+            return replace(whole, candidates=read[0][3].candidates, also=unclear)
     if confident or not read:
         return whole
     # The best-understood clause; of equals, the later (the question follows the story).
@@ -53,6 +62,16 @@ def _read_parts(parts: Sequence[str], topic_answer: Callable[[str], Match | None
         if got is not None and got.best is not None:
             read.append((got.best.score, n, part, got))
     return read
+
+
+def _second_question(clear: Match, unclear: list[tuple[float, int, str, Match]]):
+    """The best candidate of a part that asks of another topic without being clear, to be
+    offered beside the clear part's answer; None when there is none worth offering."""
+    first = clear.best
+    offers = [got.best for score, _, _, got in sorted(unclear, reverse=True)
+              if got.best is not None and first is not None and got.best.intent != first.intent
+              and score >= OFFER_MIN_SCORE and len(got.best.matched) >= MIN_QUESTION_WORDS]
+    return offers[0] if offers else None
 
 
 def _two_questions(read: list[tuple[float, int, str, Match]]) -> tuple[Match, Match] | None:
