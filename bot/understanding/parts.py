@@ -55,7 +55,8 @@ def read_by_parts(whole: Match, confident: bool, parts: Sequence[str],
 
 def _read_parts(parts: Sequence[str], topic_answer: Callable[[str], Match | None]
                 ) -> list[tuple[float, int, str, Match]]:
-    """The parts of a message that one topic answers confidently, with their readings."""
+    """The parts of a message whose best candidate is a topic: (score, position, part,
+    reading)."""
     read = []
     for n, part in enumerate(parts):
         got = topic_answer(part)
