@@ -1,5 +1,5 @@
 """The platform commands of `python -m bot`: the console, polling, the web process, the
-declined-questions report and the Slack manifest.
+editors' report and the Slack manifest.
 
 bot/cli.py finds them through the `unhcr_bot.commands` entry points of pyproject.toml, so the
 core names no adapter. Each command imports its adapters only when it runs.
@@ -87,39 +87,37 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def _report_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument("--limit", type=int, default=20,
+                        help="declined questions and \"did you mean\" pairs to list at most")
 
 
 def report(args: argparse.Namespace) -> int:
-    """Print the questions the bot declined most, from the state store."""
+    """Print, from the state store, the answers per topic, "did you mean" pairs, feedback,
+    and the questions the bot declined most with the topic closest to each."""
     import asyncio
 
+    from adapters.report import read_usage, render_report
     from adapters.settings import SettingsError
     from adapters.state import open_state
-    from bot.state import DECLINED_RETENTION_DAYS, REPORT_MIN_USERS
 
     settings = _settings("report")
     if settings is None:
         return 2
 
-    async def top():
+    async def usage():
         state = open_state(settings.state)
         try:
-            return await state.top_declined(limit=args.limit)
+            return await read_usage(state, limit=args.limit)
         finally:
             await state.close()
 
     try:
-        rows = asyncio.run(top())
+        counts = asyncio.run(usage())
     except SettingsError as e:  # a REDIS_URL the Redis client reads otherwise
         print(f"report: {e}", file=sys.stderr)
         return 2
-    print(f"Questions the bot declined, asked by at least {REPORT_MIN_USERS} people "
-          f"in the last {DECLINED_RETENTION_DAYS} days:")
-    for text, people in rows:
-        print(f"{people:5d}  {text}")
-    if not rows:
-        print("  (none)")
+    bot = load_bot(args.content or str(settings.content_dir))
+    print(render_report(bot, counts, settings.state.kind, args.limit))
     return 0
 
 
@@ -151,7 +149,8 @@ POLL = Command("Telegram long polling and Slack Socket Mode, from the environmen
                _host_for_health)
 SERVE = Command("the web process: Telegram webhook, Slack events, /healthz", serve,
                 _serve_arguments)
-REPORT = Command("top declined questions, for editors (from the state store)", report,
+REPORT = Command("what people asked, for editors: answers per topic, \"did you mean\" pairs, "
+                 "feedback, top declined questions (from the state store)", report,
                  _report_arguments)
 SLACK_MANIFEST = Command("print a Slack app manifest generated from content", slack_manifest,
                          _slack_manifest_arguments)

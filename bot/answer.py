@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.content import Content, Topic
 from bot.markup import parse_markup
-from bot.message import Block, Choice, Message, Reply, Span
+from bot.message import HELPFUL, NOT_HELPFUL, Block, Choice, Message, Reply, Span
 from bot.state import retention_facts
 from bot.text import normalize
 from bot.understanding import Candidate, Danger, Index, Match, near_miss_of, referral_wins
@@ -215,6 +215,9 @@ class Bot:
             blocks=parse_markup(text.answer), lang=lang, kind="answer", intent=topic.id,
             score=1.0, title=text.title, choices=self._topic_choices(topic.related, lang),
             source=topic.source, as_of=topic.as_of, footer=self._footer(topic, lang), note=note,
+            feedback=tuple(Choice(kind="feedback", value=vote,
+                                  label=self.content.message(f"feedback_{vote}", lang))
+                           for vote in (HELPFUL, NOT_HELPFUL) if self.content.feedback),
         )
 
     def _footer(self, topic: Topic, lang: str) -> str:

@@ -108,6 +108,7 @@ class Content:
     version: str
     loaded_at: float
     warnings: tuple[Problem, ...]
+    feedback: bool = False  # settings.feedback: answers carry "was this helpful?" buttons
 
     def topic(self, topic_id: str) -> Topic | None:
         """The topic with this id, if any."""
@@ -271,6 +272,7 @@ def _build(messages_doc: Document, protection_doc: Document, topic_docs: list[Do
                                     in (m.get("now_words") or {}).items()}),
         protection=_build_protection(protection_doc.data, languages),
         version=version, loaded_at=time.time(), warnings=tuple(warnings),
+        feedback=m["settings"].get("feedback") is True,
     )
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+# The two answers to "was this helpful?": a feedback Choice's value, and what the store counts.
+HELPFUL = "helpful"
+NOT_HELPFUL = "not_helpful"
+
 
 @dataclass(frozen=True, kw_only=True)
 class Message:
@@ -42,10 +46,11 @@ class Block:
 
 @dataclass(frozen=True, kw_only=True)
 class Choice:
-    """A button the reply offers: a topic to open, or a language to switch to."""
+    """A button the reply offers: a topic to open, a language to switch to, or a vote on
+    whether an answer helped."""
 
-    kind: str  # "topic" or "language"
-    value: str  # topic id or language code
+    kind: str  # "topic", "language" or "feedback"
+    value: str  # topic id, language code, or HELPFUL / NOT_HELPFUL
     label: str  # shown on the button
     command: str = ""  # the slash command that does the same, e.g. "office"
 
@@ -68,6 +73,9 @@ class Reply:
     note: str | None = None  # e.g. "not yet translated" notice, shown first
     language_choice: str | None = None  # set when the user picked a language
     menu: tuple[Choice, ...] = field(default=())  # the topic menu, when the reply lists it
+    # "Was this helpful?" under an answer (settings.feedback): two feedback Choices about
+    # `intent`; a tap goes to Service.feedback, not back through Bot.answer.
+    feedback: tuple[Choice, ...] = ()
 
     @property
     def suggestions(self) -> tuple[str, ...]:

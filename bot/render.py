@@ -6,7 +6,11 @@ from bot.message import Reply
 
 
 def render_plain(reply: Reply) -> str:
-    """The reply as plain text: note, answer, suggestions, menu, then the as-of line."""
+    """The reply as plain text: note, answer, suggestions, menu, then the as-of line.
+
+    The "was this helpful?" choices (reply.feedback) are left out: the console is the
+    operator's own tool, whose opinion of an answer is an edit, not a tap to count.
+    """
     parts: list[str] = []
     if reply.note:
         parts.append(reply.note)

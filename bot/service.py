@@ -9,12 +9,13 @@ from dataclasses import replace
 from bot.answer import Bot
 from bot.message import Message, Reply
 from bot.scrub import scrub
-from bot.state import MemoryState, Rate, State
+from bot.state import ANSWERED, OFFERED, OFFERED_JOIN, MemoryState, Rate, State
 from bot.text import fold, normalize
 
 INLINE_TEXT_CHARS = 2000  # longer texts are read in a worker thread, off the event loop
 DECLINED_SCRUB_CHARS = 400  # what is kept is cut to 200 characters; this is room enough
 Observer = Callable[[Message, Reply, float], None]  # message, reply, seconds taken
+FEEDBACK_THANKS = "feedback_thanks"  # the message that acknowledges a feedback tap
 
 
 class Service:
@@ -35,8 +36,8 @@ class Service:
     async def handle(self, message: Message) -> Reply | None:
         """The reply to a message, or None when the user is over the rate limit (silence).
 
-        Applies the user's stored language, stores a new choice, and counts declined
-        questions for the editors' report.
+        Applies the user's stored language, stores a new choice, and counts for the editors'
+        report the topics answered, the topics a "did you mean" offered, and declined questions.
         """
         started = time.perf_counter()
         bot = self.bot  # one version for the whole message, even if a reload lands meanwhile
@@ -63,7 +64,35 @@ class Service:
             elif reply.kind == "decline":
                 await self.state.record_declined(message.platform, message.user_id,
                                                  declined_text(message.text, bot))
+        await self._count(reply)
         return self._observed(message, reply, started)
+
+    async def _count(self, reply: Reply) -> None:
+        """Count an answer per topic (both, for two questions), and a "did you mean" question
+        per set of topics offered: ids only, no text, no user."""
+        if reply.kind == "answer":
+            for topic in {reply.intent, reply.also} - {None}:
+                await self.state.count(ANSWERED, str(topic), reply.lang)
+        elif reply.kind == "clarify" and reply.suggestions:
+            await self.state.count(OFFERED, OFFERED_JOIN.join(sorted(reply.suggestions)),
+                                   reply.lang)
+
+    async def feedback(self, *, platform: str, user_id: str, answer: str, topic: str, lang: str,
+                       helpful: bool) -> Reply | None:
+        """Count a "was this helpful?" tap on an answer, once per user and answer message
+        (`answer`: the platform's id of the message); the short thanks to show, or None for a
+        tap to ignore: feedback switched off since, or a topic or language not in the content.
+
+        A tap is not a message: nothing in it is read or answered, so it does not go through
+        Bot.answer and the Message stays free of fields only a tap would use.
+        """
+        content = self.bot.content
+        if (not content.feedback or content.topic(topic) is None
+                or lang not in content.languages or not user_id or not answer):
+            return None
+        await self.state.record_feedback(platform, user_id, answer, topic, lang, helpful)
+        return self.bot.notice(FEEDBACK_THANKS, Message(text="", platform=platform,
+                                                        preferred_lang=lang))
 
     def _observed(self, message: Message, reply: Reply, started: float) -> Reply:
         if self.observer is not None:

@@ -9,13 +9,25 @@ from collections import defaultdict
 from enum import Enum
 from typing import Protocol
 
+from bot.message import HELPFUL, NOT_HELPFUL
+
 DEDUP_TTL_SECONDS = 24 * 3600  # Telegram keeps undelivered updates for 24 h; Slack retries sooner
 RATE_LIMIT_MESSAGES = 20  # per user and window: a person types far slower than this
 RATE_LIMIT_WINDOW_SECONDS = 60
 LANGUAGE_RETENTION_DAYS = 365  # a language choice unused for a year is forgotten
+# Declined questions, and the counts behind the editors' report (answers, "did you mean"
+# offers, feedback taps and the keys that keep a tap from counting twice): /privacy says so.
 DECLINED_RETENTION_DAYS = 30
 DECLINED_TEXT_MAX = 200  # characters of a declined question kept for the report
 REPORT_MIN_USERS = 3  # a declined question is reported only once this many people asked it
+DAY_SECONDS = 86400
+
+# What `count` counts, per key and language and day: the key of ANSWERED is a topic id; of
+# OFFERED, the topic ids a "did you mean" question offered, sorted, joined by OFFERED_JOIN;
+# of HELPFUL and NOT_HELPFUL (what record_feedback counts), the topic id voted on.
+ANSWERED = "answered"
+OFFERED = "offered"
+OFFERED_JOIN = "+"
 
 
 def retention_facts() -> dict[str, int]:
@@ -23,6 +35,16 @@ def retention_facts() -> dict[str, int]:
     these numbers, so they cannot say other than what the code does."""
     return {"language_days": LANGUAGE_RETENTION_DAYS, "declined_days": DECLINED_RETENTION_DAYS,
             "dedup_hours": DEDUP_TTL_SECONDS // 3600}
+
+
+def day_number(timestamp: float) -> int:
+    """Days since the epoch: counts are kept per day, and dropped a day at a time."""
+    return int(timestamp // DAY_SECONDS)
+
+
+def oldest_kept_day(now: float) -> int:
+    """The first day still inside the retention (today is the last)."""
+    return day_number(now) - DECLINED_RETENTION_DAYS + 1
 
 
 class Rate(Enum):
@@ -38,8 +60,14 @@ def user_key(secret: bytes, platform: str, user_id: str) -> str:
     return hmac.new(secret, f"{platform}:{user_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def vote_key(secret: bytes, platform: str, user_id: str, answer: str) -> str:
+    """A keyed hash of one user and one answer message (`answer`: the platform's id of it):
+    a second tap is recognised; the key holds neither who tapped nor what they chose."""
+    return user_key(secret, platform, f"{user_id}\x1f{answer}")
+
+
 class State(Protocol):
-    """Per-user memory, de-duplication, rate limits and declined-question counts.
+    """Per-user memory, de-duplication, rate limits, and the counts of the editors' report.
 
     Shared by every adapter and, with Redis, by every process. Implementations store user
     ids only as `user_key` hashes and no message text except declined questions.
@@ -64,6 +92,17 @@ class State(Protocol):
                            min_users: int = REPORT_MIN_USERS) -> list[tuple[str, int]]:
         """Declined questions asked by at least `min_users` people: (text, people), most first."""
 
+    async def count(self, kind: str, key: str, lang: str) -> None:
+        """Add one to today's count of `kind` (ANSWERED, OFFERED) for `key` in `lang`."""
+
+    async def record_feedback(self, platform: str, user_id: str, answer: str, topic: str,
+                              lang: str, helpful: bool) -> bool:
+        """Count a "was this helpful?" tap on an answer message (HELPFUL or NOT_HELPFUL, for
+        `topic` in `lang`) once per user and message; True when it was counted."""
+
+    async def counts(self, kind: str) -> dict[tuple[str, str], int]:
+        """The counts of `kind` within the retention: (key, lang) -> total."""
+
     async def close(self) -> None:
         """Release connections."""
 
@@ -80,6 +119,9 @@ class MemoryState:
         self._seen: dict[str, float] = {}
         self._rates: dict[str, tuple[float, int]] = {}  # user -> (window start, count)
         self._declined: dict[str, dict[str, float]] = defaultdict(dict)  # text -> user -> time
+        self._counts: dict[tuple[str, str, str, int], int] = {}  # (kind, key, lang, day) -> n
+        self._counts_day = 0  # the day of the last count
+        self._votes: dict[str, int] = {}  # vote key -> day, oldest first
 
     def _user(self, platform: str, user_id: str) -> str:
         return user_key(self._secret, platform, user_id)
@@ -124,6 +166,36 @@ class MemoryState:
         counts = [(text, sum(t > cutoff for t in users.values()))
                   for text, users in self._declined.items()]
         return sorted(((t, n) for t, n in counts if n >= min_users), key=lambda x: (-x[1], x[0]))[:limit]
+
+    async def count(self, kind: str, key: str, lang: str) -> None:
+        now = time.time()
+        today = day_number(now)
+        if today != self._counts_day:  # a new day: drop the one that left the retention
+            oldest, self._counts_day = oldest_kept_day(now), today
+            self._counts = {k: n for k, n in self._counts.items() if k[3] >= oldest}
+        self._counts[(kind, key, lang, today)] = self._counts.get((kind, key, lang, today), 0) + 1
+
+    async def record_feedback(self, platform: str, user_id: str, answer: str, topic: str,
+                              lang: str, helpful: bool) -> bool:
+        now = time.time()
+        key = vote_key(self._secret, platform, user_id, answer)
+        oldest = oldest_kept_day(now)
+        while self._votes and (len(self._votes) >= MEMORY_KEYS_MAX
+                               or next(iter(self._votes.values())) < oldest):
+            del self._votes[next(iter(self._votes))]
+        if key in self._votes:
+            return False
+        self._votes[key] = day_number(now)
+        await self.count(HELPFUL if helpful else NOT_HELPFUL, topic, lang)
+        return True
+
+    async def counts(self, kind: str) -> dict[tuple[str, str], int]:
+        oldest = oldest_kept_day(time.time())
+        totals: dict[tuple[str, str], int] = {}
+        for (counted, key, lang, day), n in self._counts.items():
+            if counted == kind and day >= oldest:
+                totals[(key, lang)] = totals.get((key, lang), 0) + n
+        return totals
 
     async def close(self) -> None:
         return None

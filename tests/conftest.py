@@ -1,7 +1,10 @@
 """Shared fixtures: the bot on the shipped content, and a message factory."""
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,6 +83,21 @@ async def slack_api():
 def msg(text: str, **kw) -> Message:
     """A console message with `text`."""
     return Message(text=text, **kw)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+_DEPLOYMENT_VARIABLES = ("TELEGRAM_", "SLACK_", "REDIS_", "STATE_", "CONTENT_DIR", "PORT", "LOG_",
+                         "PUBLIC_URL", "METRICS_TOKEN")
+
+
+def bot_report(**env: str) -> str:
+    """What `python -m bot report` prints, run as an operator runs it, on the store `env`
+    names (STATE_PATH, or REDIS_URL and STATE_SECRET)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(_DEPLOYMENT_VARIABLES)}
+    out = subprocess.run([sys.executable, "-m", "bot", "report"], cwd=ROOT, env={**clean, **env},
+                         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert out.returncode == 0 and out.stderr == "", out.stderr
+    return out.stdout
 
 
 _LOOPBACK = ("127.", "::1", "localhost")

@@ -8,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.content import load_content
+from bot.message import Message
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -164,6 +167,8 @@ def test_ask_platform_telegram_prints_the_send_message_calls_the_adapter_would_m
     assert call["method"] == "sendMessage" and call["parse_mode"] == "HTML"
     assert call["text"] == expected.text and "<b>Almaty</b>" in call["text"]
     assert call["reply_markup"] == expected.reply_markup.to_dict()
+    assert [b["callback_data"] for b in call["reply_markup"]["inline_keyboard"][-1]] == [
+        "f:+:office:en", "f:-:office:en"], "the editor sees the feedback row users get"
 
 
 def test_ask_platform_slack_prints_the_block_kit_body_with_slacks_own_help():
@@ -219,3 +224,87 @@ def test_validate_warns_about_a_topic_no_labelled_question_asks_about(content_di
     assert len(head) == 1 and "warning: no question in" in head[0] and "in ru, kk" in head[0]
     assert not any("office.yaml" in line and "no question" in line for line in lines)
     assert any("intent: head}" in line for line in lines)  # the hint shows how to add one
+
+
+# -- bot report -----------------------------------------------------------------------------------
+def _row(report: str, start: str) -> list[str]:
+    """The words of the report's first line that starts with `start` (after its indent)."""
+    return next(line.split() for line in report.splitlines() if line.strip().startswith(start))
+
+
+def test_report_after_console_traffic_shows_answers_per_language_and_did_you_mean_pairs(tmp_path):
+    env = {"STATE_PATH": str(tmp_path / "state.sqlite3")}
+    chat = run("chat", env=env, stdin="where is the unhcr office?\nгде находится офис УВКБ?\n"
+                                      "office head\n2\n/quit\n")
+    assert chat.returncode == 0, chat.stderr
+    offered = chat.stdout.split("Did you mean one of these?", 1)[1].split("\n\n", 1)[1]
+    first, second = (line.split()[1].lstrip("/") for line in offered.splitlines()[:2])
+    out = run("report", env=env)
+    assert out.returncode == 0 and out.stderr == "", out.stderr
+    assert "From the state store (sqlite), the last 30 days" in out.stdout
+    assert _row(out.stdout, "topic") == ["topic", "all", "en", "ru", "kk"]
+    assert _row(out.stdout, "office ") == ["office", "2", "1", "1", "0"]
+    topics = {t.command: t.id for t in load_content().topics}
+    pair = sorted([topics[first], topics[second]])
+    assert _row(out.stdout, "1  ") == ["1", pair[0], "+", pair[1], "en", "1"]
+    assert _row(out.stdout, topics[second] + " ")[:3] == [topics[second], "1", "1"], \
+        "the number typed is an answer too"
+    assert "console-user" not in out.stdout
+
+
+async def _traffic(store) -> None:
+    """Three people ask a question the bot declines, two another; one taps "helpful"."""
+    from bot.answer import Bot
+    from bot.service import Service
+    service = Service(Bot(load_content()), store)
+    for user in ("101", "202", "303"):
+        await service.handle(Message(text="How do I get a WORK permit in Kazakhstan?",
+                                     platform="telegram", user_id=user))
+    for user in ("101", "202"):
+        await service.handle(Message(text="what is the weather in almaty", platform="slack",
+                                     user_id=user))
+    await service.handle(Message(text="/asylum", platform="telegram", user_id="101"))
+    await service.feedback(platform="telegram", user_id="101", answer="101:7", topic="asylum",
+                           lang="en", helpful=True)
+    await store.close()
+
+
+def _check_declined_and_feedback(report: str) -> None:
+    from adapters.report import nearest_topic
+    from bot.answer import Bot
+    text = "how do i get a work permit in kazakhstan"
+    topic, score = nearest_topic(Bot(load_content()), text)
+    assert f"      3  {text}  -> {topic} {score:.2f}" in report
+    assert "weather" not in report, "asked by two people only"
+    assert _row(report, "asylum ")[:3] == ["asylum", "1", "1"], "answered once, in English"
+    assert any(line.split() == ["asylum", "1", "/", "0", "en", "1/0"] for line in report.splitlines())
+    for user in ("101", "202", "303"):
+        assert user not in report
+
+
+def test_report_lists_declined_questions_of_three_people_with_the_nearest_topic(tmp_path):
+    import asyncio
+
+    from adapters.state.sqlite_store import SqliteState
+    asyncio.run(_traffic(SqliteState(tmp_path / "state.sqlite3")))
+    out = run("report", env={"STATE_PATH": str(tmp_path / "state.sqlite3")})
+    assert out.returncode == 0, out.stderr
+    _check_declined_and_feedback(out.stdout)
+
+
+def test_report_reads_redis_as_it_reads_sqlite(tmp_path):
+    import asyncio
+
+    import pytest
+
+    from adapters.state.redis_store import RedisState
+    from tests.redis_server import RedisServer, redis_server_path
+    if redis_server_path() is None:
+        pytest.skip("Redis report skipped: redis-server is not installed")
+    secret = "r" * 32
+    with RedisServer(tmp_path) as server:
+        asyncio.run(_traffic(RedisState(server.url, secret.encode())))
+        out = run("report", env={"REDIS_URL": server.url, "STATE_SECRET": secret})
+    assert out.returncode == 0, out.stderr
+    assert "From the state store (redis)" in out.stdout
+    _check_declined_and_feedback(out.stdout)

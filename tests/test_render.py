@@ -48,3 +48,20 @@ def test_missing_translation_falls_back_to_english_with_a_note(bot, content):
     assert reply.note == content.message("translation_missing", "kk").format(
         language=content.languages["kk"])
     assert render_plain(reply).startswith(reply.note)
+
+
+def test_an_answer_asks_was_this_helpful_in_its_language_and_the_console_leaves_it_out(bot):
+    labels = {"en": ("👍 Helpful", "👎 Not helpful"), "ru": ("👍 Полезно", "👎 Не помогло"),
+              "kk": ("👍 Пайдалы", "👎 Көмектеспеді")}
+    for lang, (yes, no) in labels.items():
+        reply = bot.answer(msg("/contacts", preferred_lang=lang))
+        assert [(c.kind, c.value, c.label) for c in reply.feedback] == [
+            ("feedback", "helpful", yes), ("feedback", "not_helpful", no)]
+        assert yes not in render_plain(reply) and no not in render_plain(reply)
+
+
+def test_only_answers_ask_was_this_helpful(bot):
+    for text in ("/help", "/privacy", "hello", "what is the weather in almaty", "office head",
+                 "/language"):
+        reply = bot.answer(msg(text))
+        assert reply.kind != "answer" and reply.feedback == (), text

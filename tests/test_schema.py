@@ -355,6 +355,8 @@ BROKEN_MESSAGES = {
     "unknown intent": (("intents", "goodbye"), {"en": ["bye"]}, "error: unknown key 'goodbye'"),
     "intent phrases not a list": (("intents", "thanks", "en"), "thanks", "error: expected a list of texts"),
     "intents not a mapping": (("intents",), ["hi"], "error: 'intents' must be a mapping"),
+    "feedback not true or false": (("settings", "feedback"), "yes",
+                                   "error: feedback must be true or false (feedback: true shows"),
 }
 
 BROKEN_PROTECTION = {
@@ -398,6 +400,33 @@ _CASES = ([("topic", case, GOOD_TOPIC, TOPIC_SCHEMA, row) for case, row in BROKE
           + [("messages", case, GOOD_MESSAGES, MESSAGES_SCHEMA, row) for case, row in BROKEN_MESSAGES.items()]
           + [("protection", case, GOOD_PROTECTION, PROTECTION_SCHEMA, row)
              for case, row in BROKEN_PROTECTION.items()])
+
+
+FEEDBACK_MESSAGES = ("feedback_helpful", "feedback_not_helpful", "feedback_thanks")
+
+
+def test_feedback_switched_on_needs_the_buttons_labels_and_the_thanks():
+    on = _set(GOOD_MESSAGES, ("settings", "feedback"), True)
+    assert _editor_errors(MESSAGES_SCHEMA, on) == [
+        f"messages: '{key}' is a required property" for key in FEEDBACK_MESSAGES]
+    assert _bot_problems(on) == [
+        f"error: settings.feedback is true, so message '{key}' is needed (add '{key}:' with a "
+        "text for each of en, ru, kk, or set feedback: false)" for key in FEEDBACK_MESSAGES]
+    labelled = copy.deepcopy(on)
+    labelled["messages"].update({key: _texts(f"the {key} text") for key in FEEDBACK_MESSAGES})
+    assert _bot_problems(labelled) == [] and _editor_errors(MESSAGES_SCHEMA, labelled) == []
+    off = _set(GOOD_MESSAGES, ("settings", "feedback"), False)
+    assert _bot_problems(off) == [], "switched off, the texts may be left out"
+
+
+def test_the_feedback_thanks_fits_telegrams_notice():
+    messages = _set(GOOD_MESSAGES, ("settings", "feedback"), True)
+    messages["messages"].update({key: _texts(f"the {key} text") for key in FEEDBACK_MESSAGES})
+    messages["messages"]["feedback_thanks"]["ru"] = "Спасибо! " * 23  # 207 characters
+    assert _editor_errors(MESSAGES_SCHEMA, messages)
+    assert _bot_problems(messages) == [
+        "error: the thanks is 207 characters: Telegram shows at most 200 (a short sentence, "
+        "e.g. Thank you! This helps us improve the answers.)"]
 
 
 @pytest.mark.parametrize("kind, case, good, schema_path, row", _CASES,

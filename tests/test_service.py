@@ -140,3 +140,67 @@ async def test_a_very_long_message_does_not_stall_the_others(bot):
     await ticking
     assert reply is not None
     assert max(gaps) < max(0.1, spent / 4), (max(gaps), spent)  # inline: the whole 0.4 s
+
+
+# -- what the editors' report counts ------------------------------------------------------------
+async def test_answers_are_counted_per_topic_and_language_wherever_they_come_from(service):
+    from bot.state import ANSWERED
+    for text in ("/office", "where is the unhcr office?", "где находится офис УВКБ?",
+                 "/start office", "hello", "What is the WEATHER in Almaty?!"):
+        await service.handle(Message(text=text, platform="telegram", user_id="1"))
+    assert await service.state.counts(ANSWERED) == {("office", "en"): 3, ("office", "ru"): 1}
+
+
+async def test_two_questions_in_one_message_count_both_topics(service):
+    from bot.state import ANSWERED
+    reply = await service.handle(Message(text="where is the office and who is the head of the office",
+                                         platform="slack", user_id="U1"))
+    assert reply.kind == "answer" and reply.also is not None
+    assert await service.state.counts(ANSWERED) == {(reply.intent, "en"): 1, (reply.also, "en"): 1}
+
+
+async def test_a_did_you_mean_question_counts_the_topics_it_offered_together(service):
+    from bot.state import ANSWERED, OFFERED
+    for user in ("1", "2"):
+        reply = await service.handle(Message(text="office head", platform="telegram", user_id=user))
+    assert reply.kind == "clarify"
+    pair = "+".join(sorted(reply.suggestions))
+    assert await service.state.counts(OFFERED) == {(pair, "en"): 2}
+    assert await service.state.counts(ANSWERED) == {}, "a question is not an answer"
+
+
+async def test_a_feedback_tap_is_thanked_in_the_answers_language_and_counted_once(service):
+    from bot.message import HELPFUL, NOT_HELPFUL
+    tap = {"platform": "telegram", "user_id": "1", "answer": "1:101", "topic": "office",
+           "lang": "kk"}
+    first = await service.feedback(**tap, helpful=True)
+    again = await service.feedback(**tap, helpful=False)
+    assert first == again and first.lang == "kk"
+    assert first.blocks[0].plain == "Рахмет! Бұл жауаптарды жақсартуға көмектеседі."
+    assert await service.state.counts(HELPFUL) == {("office", "kk"): 1}
+    assert await service.state.counts(NOT_HELPFUL) == {}, "the first vote on an answer stands"
+
+
+@pytest.mark.parametrize("change", [{"topic": "weather"}, {"lang": "de"}, {"user_id": ""},
+                                    {"answer": ""}])
+async def test_a_tap_about_no_topic_language_person_or_message_is_ignored(service, change):
+    from bot.message import HELPFUL
+    tap = {"platform": "slack", "user_id": "U1", "answer": "C1:1700000000.0001", "topic": "office",
+           "lang": "en", "helpful": True, **change}
+    assert await service.feedback(**tap) is None
+    assert await service.state.counts(HELPFUL) == {}
+
+
+async def test_with_feedback_switched_off_answers_ask_nothing_and_taps_are_not_counted(content_dir):
+    from bot.answer import Bot
+    from bot.content import load_content
+    from bot.message import HELPFUL
+    messages = content_dir / "messages.yaml"
+    messages.write_text(messages.read_text("utf-8").replace("feedback: true", "feedback: false"),
+                        "utf-8")
+    service = Service(Bot(load_content(content_dir)), MemoryState(secret=b"f" * 32))
+    reply = await service.handle(Message(text="/office", platform="telegram", user_id="1"))
+    assert reply.kind == "answer" and reply.feedback == ()
+    assert await service.feedback(platform="telegram", user_id="1", answer="1:5", topic="office",
+                                  lang="en", helpful=True) is None
+    assert await service.state.counts(HELPFUL) == {}

@@ -25,8 +25,14 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.settings import SettingsError, SlackSettings
 from adapters.slack.manifest import MAIN_COMMAND, slash_commands
 from adapters.slack.outbox import Outbox
-from adapters.slack.render import SHARE_ACTION, parse_button_value, render_blocks, render_home
-from bot.message import Message, Reply
+from adapters.slack.render import (
+    FEEDBACK_ACTION,
+    SHARE_ACTION,
+    parse_button_value,
+    render_blocks,
+    render_home,
+)
+from bot.message import HELPFUL, NOT_HELPFUL, Message, Reply
 from bot.service import Service
 
 if TYPE_CHECKING:
@@ -136,6 +142,21 @@ def build_app(service: Service, settings: SlackSettings, outbox: Outbox | None =
             await _respond(outbox, respond, response_type="in_channel", replace_original=False,
                            **render_blocks(reply))
 
+    @app.action(re.compile(f"^{FEEDBACK_ACTION}:"))
+    @later
+    async def on_feedback(body, action, respond):
+        # Thanked with one line only the person sees ("Only visible to you"), not a message:
+        # what Slack users meet after a click on a message others may share. The buttons stay:
+        # in a channel or thread the answer is everyone's to vote on, and Slack sends no copy
+        # of an ephemeral answer (a slash command's) to rewrite without them; a second tap is
+        # thanked again and not counted again.
+        if not await _first_delivery(service, body):
+            return
+        reply = await _feedback_reply(service, body, action)
+        if reply is not None and respond.response_url:
+            await _respond(outbox, respond, response_type="ephemeral", replace_original=False,
+                           **render_blocks(reply))
+
     return app
 
 
@@ -196,6 +217,21 @@ async def _choice_reply(service: Service, body: Mapping, action: Mapping) -> Rep
     return await service.handle(Message(text=text, platform=PLATFORM, chat_id=channel,
                                         user_id=(body.get("user") or {}).get("id", ""),
                                         preferred_lang=lang if kind == "topic" else None))
+
+
+async def _feedback_reply(service: Service, body: Mapping, action: Mapping) -> Reply | None:
+    """Count a "was this helpful?" tap once per person and answer message; the thanks."""
+    parsed = parse_button_value(action.get("value", ""))
+    vote = action.get("action_id", "").partition(":")[2]
+    if parsed is None or parsed[0] != FEEDBACK_ACTION or vote not in (HELPFUL, NOT_HELPFUL):
+        log.warning("ignored a Slack feedback button with an unknown value")
+        return None
+    _, topic, lang = parsed
+    container = body.get("container") or {}
+    answer = f"{container.get('channel_id', '')}:{container.get('message_ts', '')}"
+    return await service.feedback(platform=PLATFORM, user_id=(body.get("user") or {}).get("id", ""),
+                                  answer=answer if container.get("message_ts") else "",
+                                  topic=topic, lang=lang, helpful=vote == HELPFUL)
 
 
 def share_label(service: Service, reply: Reply) -> str:

@@ -21,6 +21,7 @@ BUTTONS_PER_ACTIONS = 25  # elements in one actions block
 FALLBACK_TEXT_MAX = 3000  # the notification text: the blocks carry the whole answer
 EMPTY_FALLBACK = "…"  # Slack wants some notification text even for a reply with none
 SHARE_ACTION = "share"
+FEEDBACK_ACTION = "feedback"  # action ids "feedback:helpful", "feedback:not_helpful"
 _TOKEN = re.compile(r"<[^>]*>|&[a-z]+;|\s+|[^\s<&]+|[<&]")  # a split never cuts one of these
 
 
@@ -36,12 +37,13 @@ def render_blocks(reply: Reply, *, share_label: str | None = None) -> dict:
         top.append(_header(reply.title))
     footer = [_context(reply.footer)] if reply.footer and reply.footer.strip() else []
     share = _share_button(reply, share_label) if share_label and is_shareable(reply) else None
+    votes = _feedback_buttons(reply)
     # Buttons past the limit go (the menu's last first), leaving room for one section.
-    room = SLACK_BLOCKS_MAX - len(top) - len(footer) - (share is not None) - 1
+    room = SLACK_BLOCKS_MAX - len(top) - len(footer) - (share is not None) - (votes is not None) - 1
     seen: set[str] = set()
     buttons = (_buttons(reply.choices, reply.lang, seen) + _buttons(reply.menu, reply.lang, seen)
                )[:room]
-    bottom = footer + buttons + ([share] if share else [])
+    bottom = footer + buttons + ([share] if share else []) + ([votes] if votes else [])
     sections = _sections(reply.blocks, SLACK_BLOCKS_MAX - len(top) - len(bottom))
     return {"text": fallback_text(reply), "blocks": top + sections + bottom}
 
@@ -111,6 +113,16 @@ def _buttons(choices: tuple[Choice, ...], lang: str, seen: set[str]) -> list[dic
         elements.append(_button(choice.label, action_id, value))
     return [{"type": "actions", "elements": elements[i:i + BUTTONS_PER_ACTIONS]}
             for i in range(0, len(elements), BUTTONS_PER_ACTIONS)]
+
+
+def _feedback_buttons(reply: Reply) -> dict | None:
+    """"Was this helpful?": one actions block of the answer's two feedback buttons, each
+    carrying the topic and language it is about; None when the reply has none."""
+    value = button_value(FEEDBACK_ACTION, reply.intent or "", reply.lang)
+    if not reply.feedback or not reply.intent or value is None:
+        return None
+    return {"type": "actions", "elements": [_button(choice.label, f"{FEEDBACK_ACTION}:{choice.value}",
+                                                    value) for choice in reply.feedback]}
 
 
 def _share_button(reply: Reply, label: str) -> dict | None:

@@ -23,10 +23,11 @@ class FallbackState:
     """Every call goes to `primary`; while it is unreachable, to `fallback` instead.
 
     During an outage language choices are forgotten (replies fall back to detection) and
-    de-duplication, rate limits and declined counts are kept in this process only. The
-    de-duplication keys seen meanwhile are written back to the primary before it is asked
-    again, so an update answered during the outage and delivered again after it is not
-    answered twice.
+    de-duplication, rate limits, declined questions and the report's counts (feedback taps
+    too) are kept in this process only. The de-duplication keys seen meanwhile are written
+    back to the primary before it is asked again, so an update answered during the outage
+    and delivered again after it is not answered twice. The counts are not written back: a report
+    leaves out what an outage saw.
     """
 
     def __init__(self, primary: State, fallback: State | None = None, *,
@@ -100,6 +101,17 @@ class FallbackState:
     async def top_declined(self, limit: int = 20,
                            min_users: int = REPORT_MIN_USERS) -> list[tuple[str, int]]:
         return await self._call(lambda s: s.top_declined(limit, min_users))
+
+    async def count(self, kind: str, key: str, lang: str) -> None:
+        await self._call(lambda s: s.count(kind, key, lang))
+
+    async def record_feedback(self, platform: str, user_id: str, answer: str, topic: str,
+                              lang: str, helpful: bool) -> bool:
+        return await self._call(lambda s: s.record_feedback(platform, user_id, answer, topic,
+                                                            lang, helpful))
+
+    async def counts(self, kind: str) -> dict[tuple[str, str], int]:
+        return await self._call(lambda s: s.counts(kind))
 
     async def close(self) -> None:
         try:

@@ -8,7 +8,9 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from bot.message import HELPFUL, NOT_HELPFUL
 from bot.state import (
+    DAY_SECONDS,
     DECLINED_RETENTION_DAYS,
     DECLINED_TEXT_MAX,
     DEDUP_TTL_SECONDS,
@@ -16,15 +18,22 @@ from bot.state import (
     RATE_LIMIT_WINDOW_SECONDS,
     REPORT_MIN_USERS,
     Rate,
+    day_number,
+    oldest_kept_day,
     rate_for,
     user_key,
+    vote_key,
 )
 
 KEY_PREFIX = "unhcr:"
 # With one immediate retry (for a pooled connection a restart left stale), a dead Redis costs
 # a reply at most twice this before FallbackState takes over.
 SOCKET_TIMEOUT_SECONDS = 0.25
-DECLINED_RETENTION_SECONDS = DECLINED_RETENTION_DAYS * 86400
+DECLINED_RETENTION_SECONDS = DECLINED_RETENTION_DAYS * DAY_SECONDS
+# A day's counts expire once the last report that reads them is past: the day itself and the
+# retention after it.
+COUNTS_TTL_SECONDS = (DECLINED_RETENTION_DAYS + 1) * DAY_SECONDS
+FIELD_JOIN = "|"  # counts:<day> fields are kind|key|lang; none of the three holds a "|"
 
 
 class RedisState:
@@ -33,7 +42,9 @@ class RedisState:
     Keys, after the prefix: `lang:<user>`; `seen:<delivery key>` (expires);
     `rate:<user>` (expires with the window); `declined` (sorted set of texts by last time
     asked) and `declined:<text hash>` (sorted set of users by time), both expiring with the
-    retention.
+    retention; `counts:<day>` (a hash of `kind|key|lang` -> count, expiring once the day leaves
+    the retention); `vote:<vote key>` (a feedback tap already counted, expiring with the
+    retention; it holds neither the user nor the vote).
     """
 
     def __init__(self, url: str, secret: bytes, *, prefix: str = KEY_PREFIX):
@@ -95,6 +106,37 @@ class RedisState:
             people = (await pipe.execute())[1::2]
         counts = [(text, int(n)) for text, n in zip(texts, people, strict=True) if n >= min_users]
         return sorted(counts, key=lambda x: (-x[1], x[0]))[:limit]
+
+    async def count(self, kind: str, key: str, lang: str) -> None:
+        day_key = f"{self._prefix}counts:{day_number(time.time())}"
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hincrby(day_key, FIELD_JOIN.join((kind, key, lang)), 1)
+            pipe.expire(day_key, COUNTS_TTL_SECONDS)
+            await pipe.execute()
+
+    async def record_feedback(self, platform: str, user_id: str, answer: str, topic: str,
+                              lang: str, helpful: bool) -> bool:
+        # Claimed first, then counted: a tap is counted at most once, across processes too.
+        key = f"{self._prefix}vote:{vote_key(self._secret, platform, user_id, answer)}"
+        if not await self._redis.set(key, 1, nx=True, ex=DECLINED_RETENTION_SECONDS):
+            return False
+        await self.count(HELPFUL if helpful else NOT_HELPFUL, topic, lang)
+        return True
+
+    async def counts(self, kind: str) -> dict[tuple[str, str], int]:
+        now = time.time()
+        days = range(oldest_kept_day(now), day_number(now) + 1)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for day in days:
+                pipe.hgetall(f"{self._prefix}counts:{day}")
+            by_day = await pipe.execute()
+        totals: dict[tuple[str, str], int] = {}
+        for fields in by_day:
+            for field, n in fields.items():
+                counted, key, lang = str(field).split(FIELD_JOIN)
+                if counted == kind:
+                    totals[(key, lang)] = totals.get((key, lang), 0) + int(n)
+        return totals
 
     def _askers_key(self, text: str) -> str:
         """The key of the users who asked `text`: a digest, so keys stay short."""

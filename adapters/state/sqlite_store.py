@@ -7,7 +7,9 @@ import sqlite3
 import time
 from pathlib import Path
 
+from bot.message import HELPFUL, NOT_HELPFUL
 from bot.state import (
+    DAY_SECONDS,
     DECLINED_RETENTION_DAYS,
     DECLINED_TEXT_MAX,
     DEDUP_TTL_SECONDS,
@@ -15,13 +17,15 @@ from bot.state import (
     RATE_LIMIT_WINDOW_SECONDS,
     REPORT_MIN_USERS,
     Rate,
+    day_number,
+    oldest_kept_day,
     rate_for,
     user_key,
+    vote_key,
 )
 
 BUSY_TIMEOUT_SECONDS = 2.0  # another process's write takes milliseconds; never wait longer
 PURGE_INTERVAL_SECONDS = 60  # expired rows are deleted at most this often, by whichever call comes
-DAY_SECONDS = 86400
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -34,6 +38,12 @@ CREATE TABLE IF NOT EXISTS rate (user TEXT PRIMARY KEY, started REAL NOT NULL,
 CREATE TABLE IF NOT EXISTS declined (text TEXT NOT NULL, user TEXT NOT NULL,
                                      day INTEGER NOT NULL, PRIMARY KEY (text, user));
 CREATE INDEX IF NOT EXISTS declined_day ON declined (day);
+CREATE TABLE IF NOT EXISTS counts (kind TEXT NOT NULL, key TEXT NOT NULL, lang TEXT NOT NULL,
+                                   day INTEGER NOT NULL, n INTEGER NOT NULL,
+                                   PRIMARY KEY (kind, key, lang, day));
+CREATE INDEX IF NOT EXISTS counts_day ON counts (day);
+CREATE TABLE IF NOT EXISTS votes (key TEXT PRIMARY KEY, day INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS votes_day ON votes (day);
 """
 
 # A later first_time for a key only counts as new once the earlier one has expired.
@@ -49,6 +59,11 @@ ON CONFLICT (user) DO UPDATE SET
     count = CASE WHEN :now - started >= :window THEN 1 ELSE count + 1 END,
     started = CASE WHEN :now - started >= :window THEN :now ELSE started END
 RETURNING count
+"""
+
+_COUNT_ONE = """
+INSERT INTO counts (kind, key, lang, day, n) VALUES (:kind, :key, :lang, :day, 1)
+ON CONFLICT (kind, key, lang, day) DO UPDATE SET n = n + 1
 """
 
 _TOP = """
@@ -105,6 +120,8 @@ class SqliteState:
         self._db.execute("DELETE FROM seen WHERE expires <= ?", (now,))
         self._db.execute("DELETE FROM rate WHERE started <= ?", (now - RATE_LIMIT_WINDOW_SECONDS,))
         self._db.execute("DELETE FROM declined WHERE day <= ?", (_declined_cutoff(now),))
+        self._db.execute("DELETE FROM counts WHERE day < ?", (oldest_kept_day(now),))
+        self._db.execute("DELETE FROM votes WHERE day < ?", (oldest_kept_day(now),))
         self._db.execute("DELETE FROM language WHERE updated <= ?",
                          (now - LANGUAGE_RETENTION_DAYS * DAY_SECONDS,))
 
@@ -149,13 +166,43 @@ class SqliteState:
                                        "min_users": min_users, "limit": limit}).fetchall()
         return [(text, people) for text, people in rows]
 
+    async def count(self, kind: str, key: str, lang: str) -> None:
+        now = time.time()
+        self._purge(now)
+        self._db.execute(_COUNT_ONE, {"kind": kind, "key": key, "lang": lang,
+                                      "day": day_number(now)})
+
+    async def record_feedback(self, platform: str, user_id: str, answer: str, topic: str,
+                              lang: str, helpful: bool) -> bool:
+        now = time.time()
+        self._purge(now)
+        # One transaction: of two processes taking the same tap, one claims it and counts it.
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            claimed = self._db.execute(
+                "INSERT INTO votes (key, day) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                (vote_key(self._secret, platform, user_id, answer), day_number(now))).rowcount == 1
+            if claimed:
+                self._db.execute(_COUNT_ONE, {"kind": HELPFUL if helpful else NOT_HELPFUL,
+                                              "key": topic, "lang": lang, "day": day_number(now)})
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return claimed
+
+    async def counts(self, kind: str) -> dict[tuple[str, str], int]:
+        rows = self._db.execute("SELECT key, lang, SUM(n) FROM counts WHERE kind = ? AND day >= ? "
+                                "GROUP BY key, lang", (kind, oldest_kept_day(time.time())))
+        return {(key, lang): int(n) for key, lang, n in rows}
+
     async def close(self) -> None:
         self._db.close()
 
 
 def _day(timestamp: float) -> int:
     """Days since the epoch: declined rows keep only the day they were last seen."""
-    return int(timestamp // DAY_SECONDS)
+    return day_number(timestamp)
 
 
 def _declined_cutoff(now: float) -> int:

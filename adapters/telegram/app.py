@@ -39,11 +39,20 @@ from telegram.ext import (
 )
 
 from adapters.settings import SettingsError, TelegramSettings
-from adapters.telegram.render import LANGUAGE_BUTTON, NO_PREVIEW, TOPIC_BUTTON, render
+from adapters.telegram.render import (
+    FEEDBACK_BUTTON,
+    LANGUAGE_BUTTON,
+    NO_PREVIEW,
+    TOPIC_BUTTON,
+    VOTES,
+    render,
+    toast,
+    without_feedback,
+)
 from adapters.telegram.updates import CONCURRENT_UPDATES, ChatOrderedUpdateProcessor
 from bot.answer import META_COMMANDS
 from bot.content import Content
-from bot.message import Message, Reply
+from bot.message import HELPFUL, Message, Reply
 from bot.service import Service
 
 if TYPE_CHECKING:
@@ -185,10 +194,46 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Acknowledge a button tap, then answer it as the command it stands for."""
-    if update.callback_query is not None:
+    query = update.callback_query
+    if query is not None and (query.data or "").startswith(f"{FEEDBACK_BUTTON}:"):
+        await on_feedback(query, _service(context))
+        return
+    if query is not None:
         with suppress(BadRequest):  # too old to acknowledge: still answer the tap
-            await update.callback_query.answer()
+            await query.answer()
     await on_message(update, context)
+
+
+def feedback_tap(query: CallbackQuery) -> tuple[str, str, bool] | None:
+    """(topic id, language, helpful) of a "was this helpful?" tap; None for other data."""
+    parts = (query.data or "").split(":")
+    if len(parts) != 4 or parts[0] != FEEDBACK_BUTTON:
+        return None
+    _, vote, topic, lang = parts
+    helpful = {mark: name == HELPFUL for name, mark in VOTES.items()}.get(vote)
+    if helpful is None or not _BUTTON_VALUE.fullmatch(topic) or not _BUTTON_VALUE.fullmatch(lang):
+        return None
+    return topic, lang, helpful
+
+
+async def on_feedback(query: CallbackQuery, service: Service) -> None:
+    """Count a "was this helpful?" tap and thank for it in a toast, not a message; in a
+    private chat, take the feedback row off the answer, so that the tap shows as done."""
+    tap, answer = feedback_tap(query), query.message
+    if tap is None or not isinstance(answer, TelegramMessage):  # not ours, or over 48 h old
+        with suppress(BadRequest):
+            await query.answer()
+        return
+    topic, lang, helpful = tap
+    reply = await service.feedback(platform=PLATFORM, user_id=str(query.from_user.id),
+                                   answer=f"{answer.chat.id}:{answer.message_id}",
+                                   topic=topic, lang=lang, helpful=helpful)
+    with suppress(BadRequest):  # too old to acknowledge: the vote is counted all the same
+        await query.answer(text=toast(reply) if reply else None)
+    # In a group the answer is everyone's: the others may still want to vote on it.
+    if reply is not None and answer.chat.type == ChatType.PRIVATE:
+        with suppress(BadRequest):  # e.g. a second tap, when the row is already gone
+            await query.edit_message_reply_markup(without_feedback(answer.reply_markup))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -16,13 +16,16 @@ from bot.limits import (
     TELEGRAM_ROW_MAX,
 )
 from bot.markup import is_web_url
-from bot.message import Choice, Reply, Span
+from bot.message import HELPFUL, NOT_HELPFUL, Choice, Reply, Span
 
 log = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 TOPIC_BUTTON = "t"  # callback data "t:<command>:<lang>": open a topic in the buttons' language
 LANGUAGE_BUTTON = "l"  # callback data "l:<code>": switch to that language
+FEEDBACK_BUTTON = "f"  # callback data "f:<vote>:<topic id>:<lang>": "was this helpful?"
+VOTES = {HELPFUL: "+", NOT_HELPFUL: "-"}  # a vote as it travels in callback data (64 bytes)
+TOAST_MAX = 200  # answerCallbackQuery's text: the small notice a tap gets
 PAIR_LABEL_MAX = 20  # two buttons share a row when both labels are this short (a phone's width)
 _TAG = re.compile(r"<[^>]+>")
 _LINE_TOKEN = re.compile(r"<[^>]+>|\n|[^<\n]+")  # our tags, line breaks, escaped text
@@ -163,19 +166,22 @@ def telegram_length(text: str) -> int:
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    """Related topics and the menu as buttons, one or two a row, then the languages; ≤ 100."""
+    """Related topics and the menu as buttons, one or two a row, then the languages, then
+    "was this helpful?" in one row; ≤ 100."""
     topics: dict[str, Choice] = {}
     for choice in (*reply.choices, *reply.menu):
         if choice.kind == "topic":
             topics.setdefault(choice.value, choice)
     languages = _buttons((c for c in reply.choices if c.kind == "language"), reply.lang)
     buttons = _buttons(topics.values(), reply.lang)
-    if len(languages) + len(buttons) > TELEGRAM_BUTTONS_MAX:
+    votes = feedback_buttons(reply)
+    if len(votes) + len(languages) + len(buttons) > TELEGRAM_BUTTONS_MAX:
         # A keyboard Telegram refuses would lose the whole answer; the commands still work.
         log.warning("%d buttons left off a keyboard of at most %d",
-                    len(languages) + len(buttons) - TELEGRAM_BUTTONS_MAX, TELEGRAM_BUTTONS_MAX)
-        languages = languages[:TELEGRAM_BUTTONS_MAX]
-        buttons = buttons[:TELEGRAM_BUTTONS_MAX - len(languages)]
+                    len(votes) + len(languages) + len(buttons) - TELEGRAM_BUTTONS_MAX,
+                    TELEGRAM_BUTTONS_MAX)
+        languages = languages[:TELEGRAM_BUTTONS_MAX - len(votes)]
+        buttons = buttons[:TELEGRAM_BUTTONS_MAX - len(votes) - len(languages)]
     rows: list[list[InlineKeyboardButton]] = []
     for button in buttons:
         if rows and len(rows[-1]) == 1 and _pairs(rows[-1][0]) and _pairs(button):
@@ -183,6 +189,38 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
         else:
             rows.append([button])
     rows += [languages[i:i + TELEGRAM_ROW_MAX] for i in range(0, len(languages), TELEGRAM_ROW_MAX)]
+    rows += [votes] if votes else []
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def toast(reply: Reply) -> str:
+    """A reply as the plain, short notice Telegram shows over the chat after a tap."""
+    text = " ".join(block.plain for block in reply.blocks)
+    return text if len(text) <= TOAST_MAX else text[:TOAST_MAX - 1] + "…"
+
+
+def feedback_buttons(reply: Reply) -> list[InlineKeyboardButton]:
+    """The two "was this helpful?" buttons of an answer, or none (and a warning) when their
+    callback data would not fit."""
+    out = []
+    for choice in reply.feedback if reply.intent else ():
+        vote = VOTES.get(choice.value)
+        if vote is None:
+            continue
+        data = f"{FEEDBACK_BUTTON}:{vote}:{reply.intent}:{reply.lang}"
+        if len(data.encode()) > TELEGRAM_CALLBACK_DATA_MAX_BYTES:
+            log.warning("feedback buttons dropped: callback data over %d bytes",
+                        TELEGRAM_CALLBACK_DATA_MAX_BYTES)
+            return []
+        out.append(InlineKeyboardButton(choice.label, callback_data=data))
+    return out
+
+
+def without_feedback(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """A sent message's keyboard with its "was this helpful?" row taken off; None when
+    nothing else is left."""
+    rows = [row for row in (markup.inline_keyboard if markup else ())
+            if not any(str(b.callback_data or "").startswith(f"{FEEDBACK_BUTTON}:") for b in row)]
     return InlineKeyboardMarkup(rows) if rows else None
 
 

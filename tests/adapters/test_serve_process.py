@@ -195,7 +195,8 @@ async def test_the_store_holds_no_raw_user_id_and_no_message_text(two_servers, t
     text = "\n".join(dump)
     assert "987654321" not in text
     assert "my secret question" in text, "a declined question is the one text kept"
-    assert "where is" not in text and "office" not in text, "answered messages leave no text"
+    assert "where is" not in text and "unhcr office" not in text, "answered messages leave no text"
+    assert "answered|office|en=1" in text, "only a count of the topic answered, with no one's id"
 
 
 async def test_an_unreachable_bot_api_at_start_up_is_a_blip_not_a_crash(tmp_path):

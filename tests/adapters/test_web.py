@@ -8,7 +8,8 @@ import pytest
 
 from adapters.web import MAX_BODY_BYTES
 from bot.content import load_content
-from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, make_update
+from tests.conftest import bot_report
+from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, make_tap, make_update
 from tests.webtools import (
     METRICS_HEADERS,
     SLACK_SECRET,
@@ -41,6 +42,25 @@ async def test_telegram_webhook_answers_through_the_fake_bot_api(server, telegra
     [sent] = await telegram_api.wait_for("sendMessage")
     assert sent["chat_id"] == 4242001 or str(sent["chat_id"]).isdigit()
     assert "Almaty" in sent["text"] and sent["parse_mode"] == "HTML"
+
+
+async def test_answers_and_feedback_through_the_webhooks_reach_the_report(server, telegram_api,
+                                                                         slack_api, content_dir):
+    """The web process records into the store `bot report` reads, as polling and the console do."""
+    await post_update(server, make_update("private_command", text="/office"))
+    await telegram_api.wait_for("sendMessage")
+    tap = make_tap(telegram_api.messages[-1], "f:-:office:en")
+    for _ in range(2):
+        assert (await post_update(server, tap))[0] == 200
+    body = slack_command("где находится офис УВКБ?", slack_api.response_url("web"))
+    assert (await request("POST", f"{server}/slack/events", body, slack_headers(body)))[0] == 200
+    await slack_api.wait_for("response/web")
+    await telegram_api.wait_for("answerCallbackQuery")
+    await _quiet()
+    report = bot_report(STATE_PATH=str(content_dir.parent / "state.sqlite3"))
+    rows = [line.split() for line in report.splitlines()]
+    assert ["office", "2", "1", "1", "0"] in rows, report
+    assert ["office", "0", "/", "1", "en", "0/1"] in rows, "the webhook re-delivery counted once"
 
 
 @pytest.mark.parametrize("headers", [{"X-Telegram-Bot-Api-Secret-Token": "wrong"}, {}])

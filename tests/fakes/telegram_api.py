@@ -45,6 +45,7 @@ class FakeBotAPI:
         self._news = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self._message_id = 100
+        self.messages: list[dict] = []  # each message sent, as Telegram keeps it (with its id)
         self.base_url = ""
 
     async def start(self, port: int = 0) -> str:
@@ -150,14 +151,30 @@ class FakeBotAPI:
             return {"id": BOT_ID, "is_bot": True, "first_name": "UNHCR Kazakhstan",
                     "username": self.username, "can_join_groups": True,
                     "can_read_all_group_messages": False, "supports_inline_queries": False}
-        if method in ("sendMessage", "editMessageText"):
+        if method == "sendMessage":
             self._message_id += 1
             chat_id = int(params["chat_id"])
-            return {"message_id": self._message_id, "date": int(time.time()),
-                    "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
-                    "from": {"id": BOT_ID, "is_bot": True, "first_name": "UNHCR Kazakhstan",
-                             "username": self.username},
-                    "text": params.get("text", "")}
+            message = {"message_id": self._message_id, "date": int(time.time()),
+                       "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+                       "from": {"id": BOT_ID, "is_bot": True, "first_name": "UNHCR Kazakhstan",
+                                "username": self.username},
+                       "text": params.get("text", ""),
+                       **({"reply_markup": params["reply_markup"]} if "reply_markup" in params
+                          else {})}
+            self.messages.append(message)
+            return message
+        if method in ("editMessageText", "editMessageReplyMarkup"):
+            message = next((m for m in self.messages
+                            if m["message_id"] == int(params["message_id"])), None)
+            if message is None:
+                return True
+            if "reply_markup" in params:
+                message["reply_markup"] = params["reply_markup"]
+            else:  # no markup: the keyboard is taken off
+                message.pop("reply_markup", None)
+            if "text" in params:
+                message["text"] = params["text"]
+            return message
         return True
 
 
@@ -193,6 +210,18 @@ def make_update(name: str, *, text: str | None = None, data: str | None = None,
         body["data"] = data
     if language_code is not None:
         body["from"]["language_code"] = language_code
+    return update
+
+
+def make_tap(message: dict, data: str, *, user_id: int = 424242,
+             language_code: str = "en") -> dict:
+    """An update for a tap on a button of `message` (one of FakeBotAPI.messages, as the bot
+    sent it: its id, chat and keyboard), by the user `user_id`."""
+    update = make_update("callback_query", data=data, language_code=language_code)
+    query = update["callback_query"]
+    query["id"] = str(next(_update_ids))
+    query["from"]["id"] = user_id
+    query["message"] = json.loads(json.dumps(message))
     return update
 
 

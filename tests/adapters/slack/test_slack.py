@@ -25,10 +25,11 @@ from adapters.slack import (
 from adapters.slack.app import from_slack_text
 from adapters.slack.manifest import slash_commands
 from adapters.slack.render import BUTTON_VALUE_MAX, render_blocks
+from adapters.state.sqlite_store import SqliteState
 from bot.limits import SLACK_BLOCKS_MAX, SLACK_SECTION_MAX
-from bot.message import Block, Reply, Span
+from bot.message import HELPFUL, NOT_HELPFUL, Block, Reply, Span
 from bot.service import Service
-from bot.state import MemoryState
+from tests.conftest import bot_report
 from tests.fakes.slack_api import BOT_USER_ID, FakeSlackApi
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "slack"
@@ -39,9 +40,17 @@ QUIET = 0.3  # seconds to wait before asserting that nothing was sent
 
 # -- fixtures and factories ------------------------------------------------------------------
 @pytest.fixture
-def slack_service(bot):
-    """The core service with its own memory, per test."""
-    return Service(bot, MemoryState(secret=b"s" * 32))
+def state_path(tmp_path):
+    """The SQLite file of the test's store, as STATE_PATH names it to `bot report`."""
+    return tmp_path / "state.sqlite3"
+
+
+@pytest.fixture
+async def slack_service(bot, state_path):
+    """The core service over a SQLite store of its own, per test."""
+    store = SqliteState(state_path)
+    yield Service(bot, store)
+    await store.close()
 
 
 @pytest.fixture
@@ -358,6 +367,69 @@ async def test_language_button_stores_the_choice(app, slack_api):
     await slack_api.wait_for("response/tap")
     answer = await slash(app, slack_api, "office")
     assert answer["blocks"][0]["text"]["text"] == "БҰҰ БЖКБ-ның Қазақстандағы кеңсесі"
+
+
+# -- "was this helpful?" ------------------------------------------------------------------------
+THANKS = "Thank you! This helps us improve the answers."
+
+
+async def test_an_answer_ends_with_two_feedback_buttons_about_its_topic(app, slack_api):
+    answer = await slash(app, slack_api, "бжкб кеңсесі қайда")
+    last = answer["blocks"][-1]
+    assert last["type"] == "actions"
+    assert [(b["action_id"], b["text"]["text"]) for b in last["elements"]] == [
+        ("feedback:helpful", "👍 Пайдалы"), ("feedback:not_helpful", "👎 Көмектеспеді")]
+    assert {json.loads(b["value"])["value"] for b in last["elements"]} == {"office"}
+    assert {json.loads(b["value"])["lang"] for b in last["elements"]} == {"kk"}
+    help_ = await slash(app, slack_api, "help")
+    assert not [k for k in buttons(help_) if k.startswith("feedback:")], "only answers ask"
+
+
+async def test_a_feedback_tap_is_thanked_privately_counted_once_and_shows_in_the_report(
+        app, slack_api, slack_service, state_path):
+    answer = await slash(app, slack_api, "office")
+    vote = buttons(answer)["feedback:helpful"]
+    for _ in range(2):  # the same person taps twice: each tap is a new trigger_id
+        assert await tap(app, vote["action_id"], vote["value"],
+                         response_url=slack_api.response_url("vote")) == 200
+    thanks = await slack_api.wait_for("response/vote", 2)
+    assert [(t["response_type"], t["replace_original"], texts(t)) for t in thanks] == [
+        ("ephemeral", False, THANKS)] * 2
+    await asyncio.sleep(QUIET)
+    assert slack_api.sent("chat.postMessage") == [] and len(slack_api.sent("response/cmd")) == 1
+    assert await slack_service.state.counts(HELPFUL) == {("office", "en"): 1}
+    report = bot_report(STATE_PATH=str(state_path))
+    assert re.search(r"^  office +1 / 0 +en 1/0$", report, re.M), report
+    assert re.search(r"^  office +1 +1 +0 +0$", report, re.M), "answered once, in English"
+
+
+async def test_each_person_and_each_answer_gets_one_vote(app, slack_api, slack_service):
+    answer = await slash(app, slack_api, "history")
+    vote = buttons(answer)["feedback:not_helpful"]
+    later = {"type": "message", "message_ts": "1700000999.000100", "channel_id": "C0GENERAL",
+             "is_ephemeral": True}
+    for user, container in (("U0AIGERIM", None), ("U0DANIYAR", None), ("U0AIGERIM", later)):
+        body = {"user": {"id": user, "username": user.lower(), "name": user.lower(),
+                         "team_id": "T0UNHCRKZ"},
+                "response_url": slack_api.response_url("vote"),
+                **({"container": container} if container else {})}
+        assert await tap(app, vote["action_id"], vote["value"], **body) == 200
+    await slack_api.wait_for("response/vote", 3)
+    assert await slack_service.state.counts(NOT_HELPFUL) == {("history", "en"): 3}
+
+
+@pytest.mark.parametrize("action_id, value", [
+    ("feedback:helpful", json.dumps({"kind": "feedback", "value": "weather", "lang": "en"})),
+    ("feedback:maybe", json.dumps({"kind": "feedback", "value": "office", "lang": "en"})),
+    ("feedback:helpful", json.dumps({"kind": "topic", "value": "office", "lang": "en"})),
+    ("feedback:helpful", "not json"),
+])
+async def test_a_forged_feedback_tap_is_acked_and_neither_counted_nor_thanked(
+        app, slack_api, slack_service, action_id, value):
+    assert await tap(app, action_id, value, response_url=slack_api.response_url("vote")) == 200
+    await asyncio.sleep(QUIET)
+    assert slack_api.deliveries() == []
+    assert await slack_service.state.counts(HELPFUL) == {}
 
 
 # -- signatures ---------------------------------------------------------------------------------

@@ -17,14 +17,17 @@ from adapters.state import open_state
 from adapters.state.fallback import FallbackState
 from adapters.state.redis_store import RedisState
 from adapters.state.sqlite_store import SqliteState
-from bot.message import Message
+from bot.message import HELPFUL, NOT_HELPFUL, Message
 from bot.service import Service
 from bot.state import (
+    ANSWERED,
     DECLINED_RETENTION_DAYS,
     DECLINED_TEXT_MAX,
+    OFFERED,
     RATE_LIMIT_MESSAGES,
     MemoryState,
     Rate,
+    day_number,
     user_key,
 )
 from tests.redis_server import RedisServer, redis_server_path
@@ -49,6 +52,10 @@ class MemoryBackend:
         old = time.time() - days * 86400
         store._declined[text][user_key(SECRET, "telegram", user_id)] = old
 
+    async def backdate_count(self, store, kind: str, key: str, lang: str, days: int) -> None:
+        day = day_number(time.time()) - days
+        store._counts[(kind, key, lang, day)] = store._counts.get((kind, key, lang, day), 0) + 1
+
     async def dump(self) -> str:
         return repr([store.__dict__ for store in self.stores])
 
@@ -72,6 +79,11 @@ class SqliteBackend:
             db.execute("INSERT OR REPLACE INTO declined (text, user, day) VALUES (?, ?, ?)",
                        (text, user_key(SECRET, "telegram", user_id),
                         int(time.time() // 86400) - days))
+
+    async def backdate_count(self, store, kind: str, key: str, lang: str, days: int) -> None:
+        with closing(sqlite3.connect(self.path, isolation_level=None)) as db:
+            db.execute("INSERT INTO counts (kind, key, lang, day, n) VALUES (?, ?, ?, ?, 1)",
+                       (kind, key, lang, day_number(time.time()) - days))
 
     async def dump(self) -> str:
         """Every row of every table, and the raw bytes of the file and its write-ahead log."""
@@ -110,6 +122,10 @@ class RedisBackend:
         old = time.time() - days * 86400
         await self.redis.zadd(store._askers_key(text), {user_key(SECRET, "telegram", user_id): old})
         await self.redis.zadd(self.prefix + "declined", {text: old}, nx=True)
+
+    async def backdate_count(self, store, kind: str, key: str, lang: str, days: int) -> None:
+        await self.redis.hincrby(f"{self.prefix}counts:{day_number(time.time()) - days}",
+                                 f"{kind}|{key}|{lang}", 1)
 
     async def dump(self) -> str:
         """Every key under the prefix with its value, whatever its type."""
@@ -202,6 +218,41 @@ async def test_declined_questions_older_than_the_retention_are_not_counted(backe
     assert await store.top_declined(min_users=1) == [("weather in almaty", 2)]
 
 
+async def test_answers_and_offers_are_counted_per_key_and_language(backend):
+    store = backend.open()
+    for lang in ("ru", "ru", "en"):
+        await store.count(ANSWERED, "office", lang)
+    await store.count(ANSWERED, "head", "kk")
+    await store.count(OFFERED, "head+office", "en")
+    assert await store.counts(ANSWERED) == {("office", "ru"): 2, ("office", "en"): 1,
+                                            ("head", "kk"): 1}
+    assert await store.counts(OFFERED) == {("head+office", "en"): 1}
+    assert await store.counts(HELPFUL) == {}
+
+
+async def test_counts_older_than_the_retention_are_left_out(backend):
+    store = backend.open()
+    await store.count(ANSWERED, "office", "en")
+    await backend.backdate_count(store, ANSWERED, "office", "en", DECLINED_RETENTION_DAYS - 1)
+    await backend.backdate_count(store, ANSWERED, "office", "en", DECLINED_RETENTION_DAYS)
+    await backend.backdate_count(store, HELPFUL, "head", "ru", DECLINED_RETENTION_DAYS + 5)
+    assert await store.counts(ANSWERED) == {("office", "en"): 2}
+    assert await store.counts(HELPFUL) == {}
+
+
+async def test_a_vote_counts_once_per_person_and_answer_message(backend):
+    store = backend.open()
+    assert await store.record_feedback("telegram", USER, "424242:101", "office", "en", True)
+    assert not await store.record_feedback("telegram", USER, "424242:101", "office", "en", True)
+    assert not await store.record_feedback("telegram", USER, "424242:101", "office", "en", False), \
+        "the first vote on a message stands"
+    assert await store.record_feedback("telegram", "2", "424242:101", "office", "en", False)
+    assert await store.record_feedback("telegram", USER, "424242:102", "office", "en", True)
+    assert await store.record_feedback("slack", USER, "424242:101", "office", "ru", True)
+    assert await store.counts(HELPFUL) == {("office", "en"): 2, ("office", "ru"): 1}
+    assert await store.counts(NOT_HELPFUL) == {("office", "en"): 1}
+
+
 @shared_backends
 async def test_two_store_objects_on_one_store_act_as_one_bot(backend):
     first, second = backend.open(), backend.open()
@@ -212,6 +263,10 @@ async def test_two_store_objects_on_one_store_act_as_one_bot(backend):
     for _ in range(RATE_LIMIT_MESSAGES):
         await first.rate("telegram", USER)
     assert await second.rate("telegram", USER) is Rate.NOTICE
+    assert await first.record_feedback("telegram", USER, "424242:101", "office", "en", True)
+    assert not await second.record_feedback("telegram", USER, "424242:101", "office", "en", True)
+    await second.count(ANSWERED, "office", "en")
+    assert await first.counts(HELPFUL) == await first.counts(ANSWERED) == {("office", "en"): 1}
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # Redis requires STATE_SECRET
@@ -237,6 +292,9 @@ CONVERSATION = [("/language kk", "language"), ("where is the unhcr office in alm
                 ("What is the WEATHER in Almaty?!", "decline")]
 
 
+ANSWER_ID = "-1009876543210:555777"  # the chat and message a vote is about (a group's)
+
+
 async def test_stores_keep_no_user_id_and_no_text_but_declined_questions(backend, bot):
     service = Service(bot, backend.open())
     assert await service.first_time("telegram", "9001")
@@ -244,12 +302,17 @@ async def test_stores_keep_no_user_id_and_no_text_but_declined_questions(backend
         for text, kind in CONVERSATION:
             reply = await service.handle(Message(text=text, platform=platform, user_id=USER))
             assert reply.kind == kind
+        thanks = await service.feedback(platform=platform, user_id=USER, answer=ANSWER_ID,
+                                        topic="office", lang="kk", helpful=False)
+        assert thanks is not None
     dump = await backend.dump()
     assert USER not in dump
     assert "what is the weather in almaty" in dump, "the declined question is kept, normalised"
     for text, _ in CONVERSATION:
         assert text not in dump
     assert "unhcr office" not in dump and "/language" not in dump
+    assert "9876543210" not in dump and "555777" not in dump, "nor which message was voted on"
+    assert await service.state.counts(NOT_HELPFUL) == {("office", "kk"): 2}
 
 
 def test_open_state_is_sqlite_in_the_working_directory_by_default(tmp_path, monkeypatch):
@@ -341,6 +404,9 @@ async def test_fallback_answers_through_a_redis_outage_and_resumes(tmp_path, cap
         assert await state.first_time("telegram:1")
         assert not await state.first_time("telegram:1"), "de-duplication goes on in-process"
         assert await state.rate("telegram", USER) is Rate.OK
+        assert await state.record_feedback("telegram", USER, "1:2", "office", "en", True)
+        assert not await state.record_feedback("telegram", USER, "1:2", "office", "en", True)
+        assert await state.counts(HELPFUL) == {("office", "en"): 1}, "counted in-process"
         assert time.monotonic() - started < 1.0
         await asyncio.sleep(0.25)  # the retry fails too, and is not logged again
         assert await state.get_language("telegram", USER) is None

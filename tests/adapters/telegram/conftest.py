@@ -4,16 +4,24 @@ from __future__ import annotations
 import pytest
 
 from adapters.settings import TelegramSettings
+from adapters.state.sqlite_store import SqliteState
 from adapters.telegram import build_application, running
 from bot.service import Service
-from bot.state import MemoryState
 from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET
 
 
 @pytest.fixture
-def telegram_service(bot):
-    """The core service with its own memory, per test."""
-    return Service(bot, MemoryState(secret=b"t" * 32))
+def state_path(tmp_path):
+    """The SQLite file of the test's store, as STATE_PATH names it to `bot report`."""
+    return tmp_path / "state.sqlite3"
+
+
+@pytest.fixture
+async def telegram_service(bot, state_path):
+    """The core service over a SQLite store of its own, per test."""
+    store = SqliteState(state_path)
+    yield Service(bot, store)
+    await store.close()
 
 
 @pytest.fixture

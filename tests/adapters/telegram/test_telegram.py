@@ -5,6 +5,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -22,8 +23,9 @@ from adapters.telegram.app import (
     to_message,
 )
 from adapters.telegram.render import render
-from bot.message import Block, Choice, Message, Reply, Span
-from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, make_update
+from bot.message import HELPFUL, NOT_HELPFUL, Block, Choice, Message, Reply, Span
+from tests.conftest import bot_report
+from tests.fakes.telegram_api import TOKEN, WEBHOOK_SECRET, make_tap, make_update
 
 ROOT = Path(__file__).resolve().parents[3]
 GROUP_ID = -1001234567890
@@ -50,10 +52,12 @@ async def test_private_office_command(telegram_app, telegram_api):
     assert sent["text"].startswith("<b>UNHCR office in Kazakhstan</b>\n\n")
     assert "is in <b>Almaty</b>" in sent["text"]
     assert sent["text"].endswith("<i>Source: UNHCR, “UNHCR in Kazakhstan” · As of 25 March 2016</i>")
-    assert [b["text"] for b in buttons(sent)] == [
-        "Countries covered in Central Asia", "Head of the UNHCR Office", "Contacts"]
-    assert [b["callback_data"] for b in buttons(sent)] == [
-        "t:region:en", "t:head:en", "t:contacts:en"]
+    *related, votes = sent["reply_markup"]["inline_keyboard"]
+    assert [(b["text"], b["callback_data"]) for row in related for b in row] == [
+        ("Countries covered in Central Asia", "t:region:en"), ("Head of the UNHCR Office", "t:head:en"),
+        ("Contacts", "t:contacts:en")]
+    assert [(b["text"], b["callback_data"]) for b in votes] == [
+        ("👍 Helpful", "f:+:office:en"), ("👎 Not helpful", "f:-:office:en")]
     assert all(len(b["callback_data"].encode()) <= 64 for b in buttons(sent))
 
 
@@ -136,6 +140,67 @@ async def test_a_redelivered_update_is_answered_once(telegram_app, telegram_api)
     await deliver(telegram_app, update)
     await deliver(telegram_app, update)
     assert len(telegram_api.sent()) == 1
+
+
+# -- "was this helpful?" ------------------------------------------------------------------
+THANKS = "Thank you! This helps us improve the answers."
+
+
+async def test_a_feedback_tap_is_thanked_in_a_toast_counted_once_and_shows_in_the_report(
+        telegram_app, telegram_api, telegram_service, state_path):
+    await deliver(telegram_app, make_update("private_command"))
+    answer = telegram_api.messages[-1]
+    double_tap = [make_tap(answer, "f:+:office:en"), make_tap(answer, "f:+:office:en")]
+    for tap in double_tap:  # both taps left the phone before the row was taken off
+        await deliver(telegram_app, tap)
+    assert len(telegram_api.sent()) == 1, "a tap sends no message"
+    assert [a.get("text") for a in telegram_api.sent("answerCallbackQuery")] == [THANKS] * 2
+    edit = telegram_api.sent("editMessageReplyMarkup")[0]
+    assert (edit["chat_id"], edit["message_id"]) == (USER_ID, answer["message_id"])
+    assert [b["callback_data"] for row in edit["reply_markup"]["inline_keyboard"] for b in row] == [
+        "t:region:en", "t:head:en", "t:contacts:en"], "the row goes, the related topics stay"
+    assert await telegram_service.state.counts(HELPFUL) == {("office", "en"): 1}
+    report = bot_report(STATE_PATH=str(state_path))
+    assert re.search(r"^  office +1 / 0 +en 1/0$", report, re.M), report
+    assert re.search(r"^  office +1 +1 +0 +0$", report, re.M), "answered once, in English"
+
+
+async def test_a_tap_on_a_russian_answer_is_thanked_in_russian_and_counted_for_russian(
+        telegram_app, telegram_api, telegram_service):
+    await deliver(telegram_app, make_update("private_text", text="где находится офис УВКБ?"))
+    answer = telegram_api.messages[-1]
+    votes = answer["reply_markup"]["inline_keyboard"][-1]
+    assert [b["text"] for b in votes] == ["👍 Полезно", "👎 Не помогло"]
+    await deliver(telegram_app, make_tap(answer, votes[1]["callback_data"]))
+    [thanks] = telegram_api.sent("answerCallbackQuery")
+    assert thanks["text"] == "Спасибо! Это помогает нам улучшать ответы."
+    assert await telegram_service.state.counts(NOT_HELPFUL) == {("office", "ru"): 1}
+    shown = answer["reply_markup"]["inline_keyboard"]  # the message as the chat shows it now
+    assert shown and not [b for row in shown for b in row if b["callback_data"].startswith("f:")]
+
+
+async def test_in_a_group_each_person_votes_once_and_the_row_stays_for_the_others(
+        telegram_app, telegram_api, telegram_service):
+    await deliver(telegram_app, make_update("group_command"))
+    answer = telegram_api.messages[-1]
+    for user in (515151, 616161, 515151):
+        await deliver(telegram_app, make_tap(answer, "f:+:office:ru", user_id=user))
+    assert await telegram_service.state.counts(HELPFUL) == {("office", "ru"): 2}
+    assert telegram_api.sent("editMessageReplyMarkup") == []
+    assert len(telegram_api.sent("answerCallbackQuery")) == 3 and len(telegram_api.sent()) == 1
+
+
+@pytest.mark.parametrize("data", ["f:+:weather:en", "f:?:office:en", "f:+:office:de", "f:+",
+                                  "f:+:office:en:x"])
+async def test_a_forged_feedback_tap_is_acknowledged_and_not_counted(
+        telegram_app, telegram_api, telegram_service, data):
+    await deliver(telegram_app, make_update("private_command"))
+    await deliver(telegram_app, make_tap(telegram_api.messages[-1], data))
+    [acknowledged] = telegram_api.sent("answerCallbackQuery")
+    assert "text" not in acknowledged, "no thanks for what was not counted"
+    assert telegram_api.sent("editMessageReplyMarkup") == [] and len(telegram_api.sent()) == 1
+    for kind in (HELPFUL, NOT_HELPFUL):
+        assert await telegram_service.state.counts(kind) == {}
 
 
 # -- groups --------------------------------------------------------------------------------
