@@ -156,10 +156,12 @@ def cmd_explain(args) -> int:
 
 def explain_danger(bot: Bot, match: Match) -> str:
     """The danger reading of a message and the rule that decides between it and a topic."""
+    from bot.understanding.danger import STORY_WORDS
     danger, best = match.danger, match.best
     need = bot.content.protection.threshold
     if danger is None:
-        return "danger: none (the message holds no danger example: two of its words, or its one)"
+        return ("danger: none (the message holds no danger example: two of its words, or its "
+                f"one; in a message of {STORY_WORDS} words or more, a word that is not everyday)")
     lines = [f"danger: {danger.category} {danger.score:.3f} (threshold {need}); "
              f"example {danger.example!r}; matched: {' '.join(danger.matched)}"]
     if danger.look_alike:

@@ -84,6 +84,8 @@ def tokens(text: str) -> list[str]:
 @lru_cache(maxsize=SPLIT_TEXTS_KEPT)
 def _words(text: str) -> tuple[str, ...]:
     folded = fold(text)
+    if "n'" in folded or "n’" in folded:  # "don't", "won’t": one word, as "dont", "wont"
+        folded = _NOT.sub("nt", folded)
     if _DRAWN_OUT.search(folded):  # "урааады", "pleeease": a letter held down in distress
         folded = _DRAWN_OUT.sub(r"\1", folded)
     # When the pieces between spaces (once closing punctuation is dropped) hold nothing but
@@ -95,6 +97,7 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 _DRAWN_OUT = re.compile(r"([^\W\d_])\1{2,}")
+_NOT = re.compile(r"n['’]t\b")
 
 # Short forms people type for names the content spells out. СИЗО (a pre-trial detention
 # centre) is spelt out: cut to a stem it would read as the Kazakh "сіз" (you).
@@ -114,7 +117,7 @@ def feature(token: str) -> str:
     if _CYRILLIC.match(token):
         # Case endings are mostly vowels: "глава/главу/главы" and "кеңсе/кеңсесі" all give
         # the same feature once the prefix loses its trailing vowels.
-        stem = token[:CYRILLIC_STEM]
+        stem = token[:CYRILLIC_STEM].replace("й", "и")
         while len(stem) > 3 and stem[-1] in _CYRILLIC_VOWELS:
             stem = stem[:-1]
         return stem
@@ -151,7 +154,8 @@ STOP_FEATURES = frozenset(feature(w) for w in STOPWORDS)
 # Kazakh and Russian typed in Latin letters ("kense qaida", "gde ofis"): spelled back into
 # the folded Cyrillic the index uses. Digraphs first.
 _LATIN_DIGRAPHS = (("shch", "щ"), ("tsya", "тся"), ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"),
-                   ("gh", "г"), ("ts", "ц"), ("ya", "я"), ("yu", "ю"), ("yo", "е"), ("ng", "н"))
+                   ("gh", "г"), ("ts", "ц"), ("ya", "я"), ("yu", "ю"), ("yo", "е"), ("ng", "н"),
+                   ("ia", "я"), ("iu", "ю"))  # "menia", "znaiut": the Kazakh Latin way
 _LATIN_LETTERS = str.maketrans({
     "a": "а", "b": "б", "c": "ц", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и",
     "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "q": "к", "r": "р",

@@ -116,3 +116,65 @@ def test_a_message_asking_about_the_subject_gets_no_referral(bot):
 def test_explain_names_the_subject_rule(capsys):
     main(["explain", "for", "my", "essay:", "can", "refugees", "be", "deported"])
     assert "rule: the message asks about the subject" in capsys.readouterr().out
+
+
+def test_subject_words_typed_in_latin_letters_count_too(bot):
+    # "diplomnoj" is дипломной typed in Latin letters: the same word, the same rule.
+    for text in ["chto takoe vydvorenie i kak deportiruyut, pishu diplomnoj rabotu",
+                 "we were beaten 3-0 in the match yesterday lol"]:
+        assert bot.answer(msg(text)).kind != "referral", text
+    assert bot.answer(msg("menya deportiruyut zavtra")).kind == "referral"
+
+
+# A story of everyday words: arriving, days, staying, a passport, a relative. None of them
+# says harm, though a danger example holds one ("gave me days to leave", "sent back").
+STORIES = [
+    "hello, we came from tajikistan with my wife and kids ten days ago and stay with a "
+    "relative in almaty, my old passport is expired, how do we ask for refugee status",
+    "добрый день, я приехала из узбекистана с детьми три недели назад, живём у сестры в "
+    "шымкенте, паспорт скоро закончится, как подать на статус беженца",
+]
+
+
+def test_a_long_story_of_everyday_words_gets_no_referral(bot):
+    for text in STORIES:
+        assert bot.answer(msg(text)).kind != "referral", text
+    # The same everyday word in a short message of danger still counts.
+    assert bot.answer(msg("they gave me 3 days to leave the country")).kind == "referral"
+
+
+def test_a_long_story_with_a_word_of_harm_gets_the_referral(bot):
+    story = STORIES[0].replace("how do we ask for refugee status",
+                               "yesterday the police said they will deport us")
+    assert bot.answer(msg(story)).kind == "referral"
+
+
+def test_explain_names_the_everyday_rule(capsys):
+    main(["explain", *STORIES[0].split()])
+    assert "a word that is not everyday" in capsys.readouterr().out
+
+
+def test_a_contraction_says_not_as_the_word_without_its_apostrophe(bot):
+    # "don't" and "dont" are one word: a negation, not "don" and "t".
+    for text in ["i don't want to live anymore", "i dont want to live anymore",
+                 "i don’t want to live anymore"]:
+        reply = bot.answer(msg(text))
+        assert (reply.kind, reply.intent) == ("referral", "self-harm"), text
+    # "won't" is no victory: "they won't let me in" and "we won the cup" share no word.
+    assert bot.index.analyse("they won't let me")[0] == bot.index.analyse("they wont let me")[0]
+
+
+def test_a_year_of_history_makes_a_question_about_the_subject(bot):
+    # The deportations of peoples to Kazakhstan (1937-1944) are history, asked about often.
+    for text in ["my grandfather was deported to kazakhstan in 1944, where are the archives",
+                 "деда депортировали в казахстан в 1937 году, где искать документы"]:
+        assert bot.answer(msg(text)).kind != "referral", text
+    assert bot.answer(msg("i was deported from russia in 2023, now they deport me again")
+                      ).kind == "referral"
+
+
+def test_kazakh_what_is_no_negation(bot):
+    # "не" is the Kazakh "what" at the end of a question: "what is extradition" is no danger.
+    for text in ["депортация деген не", "экстрадиция деген не?", "deportaciya degen ne?"]:
+        assert bot.answer(msg(text)).kind != "referral", text
+    assert bot.answer(msg("меня не выпускают из квартиры хозяин")).kind == "referral"

@@ -29,6 +29,13 @@ def is_word_class(f: str) -> bool:
 # The class of words that say a message asks about the subject, not of someone's own danger
 # ("for my essay: can refugees be deported", "депортация по закону, для курсовой").
 SUBJECT_CLASS = "subject"
+# The class of everyday words of ordinary stories ("came", "days", "live", "приехал", "бұрын"):
+# in a long message they do not, alone, make a danger example match (see `DangerIndex.find`).
+EVERYDAY_CLASS = "everyday"
+# A message of this many content words, class words included, tells a story: the chance that
+# its everyday words complete some danger example ("we" + "last week" holds "this is my last
+# goodbye") grows with its length.
+STORY_WORDS = 12
 
 
 # Function words count in an example, a little: "не хочу жить" (don't want to live) must
@@ -73,10 +80,12 @@ class DangerIndex:
     """The danger examples of every category, indexed by their content words."""
 
     def __init__(self, examples: Iterable[tuple[str, str, Sequence[str]]],
-                 weight: Callable[[str], float]):
+                 weight: Callable[[str], float], everyday: Collection[str] = frozenset()):
         """`examples` are (category, text, features), category "" for a look-alike (an
         ordinary message that shares words with danger); `weight(f)` says how much a content
-        word tells of danger (rarer in the topics, heavier)."""
+        word tells of danger (rarer in the topics, heavier); `everyday`, the features of
+        everyday words (see `EVERYDAY_CLASS`)."""
+        self._everyday = frozenset(everyday)
         self._examples: list[_Example] = []
         self._postings: dict[str, list[int]] = defaultdict(list)
         rows = [(category, text, list(dict.fromkeys(feats))) for category, text, feats in examples]
@@ -103,7 +112,10 @@ class DangerIndex:
         (see `_holds_enough`). `personal`: the message says "I", which is no feature;
         `about_subject`: it says it asks about the subject (see `Danger.about_subject`)."""
         feats = set(words)
-        personal = personal or any(map(is_word_class, words))  # someone, a child, "not"
+        # Someone, a child or "not" says who it happened to; so does a message of one word
+        # ("deported", "арестовали"): a cry, not a question about the subject.
+        personal = personal or any(map(is_word_class, words)) \
+            or sum(f not in STOP_FEATURES for f in words) == 1
         held: dict[int, float] = {}
         for f in words:  # summed in the message's order: the same sums, the same ties, each run
             if is_word_class(f):
@@ -111,9 +123,12 @@ class DangerIndex:
             for n in self._postings.get(f, ()):
                 held[n] = held.get(n, 0.0) + self._weight[f]
         scored = []
+        story = sum(f not in STOP_FEATURES for f in feats) >= STORY_WORDS
         for n, got in held.items():
             example = self._examples[n]
             if not _holds_enough(example, feats, personal):
+                continue
+            if story and example.category and self._only_everyday(example, feats):
                 continue
             got += sum(self._weight[f] for f in example.words if is_word_class(f) and f in feats)
             got += DANGER_STOP_WEIGHT * sum(f in feats for f in example.stops)
@@ -130,6 +145,13 @@ class DangerIndex:
                       example=example.text, look_alike=alike[3].text if alike else None,
                       look_alike_score=round(alike[0], 4) if alike else 0.0,
                       about_subject=about_subject)
+
+
+    def _only_everyday(self, example: _Example, feats: Collection[str]) -> bool:
+        """Whether every word of a danger example that a message holds, class words aside,
+        is an everyday word ("day" of "gave me days to leave"), and there is such a word."""
+        said = [f for f in example.words if f in feats and not is_word_class(f)]
+        return bool(said) and all(f in self._everyday for f in said)
 
 
 def _holds_enough(example: _Example, feats: Collection[str], personal: bool) -> bool:

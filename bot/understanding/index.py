@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from operator import mul
 
 from bot.content import Content
-from bot.text import STOP_FEATURES, tokens
+from bot.text import STOP_FEATURES, to_cyrillic, tokens
 from bot.understanding.danger import SUBJECT_CLASS, DangerIndex
 from bot.understanding.language import LanguageDetector
 from bot.understanding.match import Candidate, Match
@@ -20,11 +21,17 @@ from bot.understanding.reading import (
     cue_tokens,
     near_miss_of,
     read_danger,
+    read_everyday,
     read_phrases,
     read_word_classes,
 )
 from bot.understanding.spelling import Speller
 
+# Kazakh "не" (what) at the end of a question or after "деген" (called): not the Russian
+# "не" (not), which comes before a word and never ends a sentence.
+_KAZAKH_WHAT = re.compile(r"(?i)(?:\bдеген\s+не\b|\bdegen\s+ne\b|\b(?:не|ne)\s*(?:[?.!]|$))")
+# A year in this range dates a message to history: no one's danger today happened then.
+HISTORY_YEARS = (1900, 1989)
 FUZZY_WEIGHT = 0.85  # a typo-corrected word counts a little less than an exact one
 STOP_WEIGHT = 0.1  # function words: they tell "who are you" from "who heads the office"
 UNKNOWN_WEIGHT = 1.0  # a word the content never uses, relative to the rarest known word
@@ -67,14 +74,16 @@ class Index:
         self.one_letter_cues = cue_tokens(content, lambda name, word: len(word) == 1)
         self.subject_cues = cue_tokens(content, lambda name, word: name == SUBJECT_CLASS)
         danger_examples = read_danger(content, vocab, self.word_classes)
+        everyday = read_everyday(content, vocab)
         self.token_freq = vocab.counts()
         self._weigh(intents, answers)
         self._index_intents()
         self._index_examples(intents)
-        self.danger = DangerIndex(danger_examples, self._danger_weight)
-        # Words only danger examples and word classes use ("deport", "сына"): known words,
-        # for typo correction and Latin spelling, that no topic uses.
-        self.danger_features = (self.danger.features | self.word_classes.keys()) - self.weight.keys()
+        self.danger = DangerIndex(danger_examples, self._danger_weight, everyday)
+        # Words only danger examples, word classes and everyday words use ("deport", "сына",
+        # "chose"): known words, for typo correction and Latin spelling, that no topic uses.
+        self.danger_features = (self.danger.features | self.word_classes.keys() | everyday) \
+            - self.weight.keys()
         self._index_meta(content)
         # People repeat their typos and Latin spellings ("waht", "kense"): each distinct
         # token is corrected, or voted on, once per index rather than once per message.
@@ -184,6 +193,16 @@ class Index:
         return read_by_parts(match, confident, asked,
                              lambda part: self._topic_reading(part, top), self.threshold)
 
+    def _about_subject(self, said: list[str]) -> bool:
+        """Whether a message holds a word of the subject class, as typed or, typed in Latin
+        letters, as spelled back in Cyrillic ("diplomnoj": дипломной), or a year of history
+        ("deported to kazakhstan in 1944": the deportations of peoples, not a danger now)."""
+        cues = self.subject_cues
+        return not cues.isdisjoint(said) \
+            or not cues.isdisjoint(to_cyrillic(t) for t in said if t.isascii()) \
+            or any(t.isdigit() and len(t) == 4 and HISTORY_YEARS[0] <= int(t) <= HISTORY_YEARS[1]
+                   for t in said)
+
     def _topic_reading(self, part: str, top: int) -> Match | None:
         """The reading of a part of a message, if a topic is its best candidate (not the
         bot's own intents, not a near-miss)."""
@@ -209,9 +228,11 @@ class Index:
         classes = self.word_classes
         # "I" is one letter, so no feature; but "i was raped" says who it happened to.
         said = tokens(text)
+        if _KAZAKH_WHAT.search(text):  # "депортация деген не?": не is "what", not "not"
+            classes = {f: c for f, c in classes.items() if f != "не"}
         danger = self.danger.find(list(dict.fromkeys(classes.get(f, f) for f in feats)),
                                   personal=not self.one_letter_cues.isdisjoint(said),
-                                  about_subject=not self.subject_cues.isdisjoint(said)) \
+                                  about_subject=self._about_subject(said)) \
             if with_danger else None
         # Words only danger examples use are, to the topics, words they do not know.
         unheard = set(unknown).union(f for f in feats if f in self.danger_features)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from bot.content import Content
 from bot.text import feature, features_of, script_counts, to_cyrillic, tokens
-from bot.understanding.danger import SUBJECT_CLASS, word_class
+from bot.understanding.danger import EVERYDAY_CLASS, SUBJECT_CLASS, word_class
 
 # A phrase's distinct features, in the order its set of features yields them: tuples,
 # unlike sets, drop out of the garbage collector's sight, and the index holds many.
@@ -93,8 +93,17 @@ def read_phrases(content: Content, vocab: Vocabulary) -> tuple[dict[str, list[Ro
 def read_word_classes(content: Content, vocab: Vocabulary) -> dict[str, str]:
     """Each feature of a word of a class ("сын", "ұлым") -> its class ("<child>")."""
     return {feature(t): word_class(name)
-            for name, by_lang in content.protection.word_classes.items() if name != SUBJECT_CLASS
+            for name, by_lang in content.protection.word_classes.items()
+            if name not in (SUBJECT_CLASS, EVERYDAY_CLASS)
             for lang, words in by_lang.items() for word in words for t in vocab.learn(word, lang)}
+
+
+def read_everyday(content: Content, vocab: Vocabulary) -> frozenset[str]:
+    """The features of the everyday words (see `EVERYDAY_CLASS`), known to the speller too:
+    "chose" is a word, not a typo of "choke"."""
+    words = content.protection.word_classes.get(EVERYDAY_CLASS, {})
+    return frozenset(feature(t) for lang, listed in words.items() for word in listed
+                     for t in vocab.learn(word, lang))
 
 
 def cue_tokens(content: Content, keep: Callable[[str, str], bool]) -> frozenset[str]:
