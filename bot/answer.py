@@ -24,7 +24,9 @@ TIE_MARGIN = 0.03
 UNDER_MARGIN = 0.02
 # A question a topic lists under not_about is declined only when it reads that much closer
 # to the near-miss than to any topic ("unhcr opened in 1995 right?" is still the office).
-NEAR_MISS_MARGIN = 0.1
+# At 0.1, "can i work in kazakhstan as a refugee" (0.92 near-miss, 0.83 government) got the
+# government topic; at 0.05, an English question of tests/eval lost its answer.
+NEAR_MISS_MARGIN = 0.08
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]+)(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.S)
 # Commands the core answers itself; topic commands come from the content.
 META_COMMANDS = ("start", "help", "menu", "topics", "privacy", "language", "lang")

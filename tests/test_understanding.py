@@ -290,6 +290,24 @@ def test_a_count_the_source_does_not_give_is_declined_with_the_nearest_topic(bot
     assert [b.plain for b in ru.blocks] == [bot.content.message("not_in_source", "ru")]
 
 
+def test_a_right_the_source_does_not_give_is_declined_with_the_law_topic(bot):
+    # It used to get the Government-cooperation topic, which says nothing of a right to work.
+    reply = bot.answer(msg("can i work in kazakhstan as a refugee"))
+    assert (reply.kind, reply.suggestions) == ("decline", ("law",))
+    assert bot.answer(msg("does unhcr work with the government")).intent == "government"
+
+
+@pytest.mark.parametrize("text, lang", [("almaty conference", "en"),
+                                        ("алматинская конференция", "ru"),
+                                        ("алматы конференциясы", "kk")])
+def test_the_almaty_conference_asks_which_of_the_two(bot, text, lang):
+    # The 2011 conference adopted the Almaty Declaration; the 2013 one is its own topic.
+    reply = bot.answer(msg(text))
+    assert (reply.kind, reply.lang) == ("clarify", lang)
+    assert set(reply.suggestions) == {"almaty-declaration", "conference-2013"}
+    assert bot.answer(msg("almaty conference 2013")).intent == "conference-2013"
+
+
 def test_a_question_the_topic_answers_is_not_taken_for_its_near_miss(bot):
     # office.yaml lists "why did unhcr open an office in kazakhstan in 1995" as not_about.
     assert bot.answer(msg("when did unhcr open its office in kazakhstan")).intent == "office"
