@@ -81,14 +81,15 @@ def cmd_ask(args) -> int:
 
 def cmd_validate(args) -> int:
     from bot.content import check_documents, read_documents
+    folder = content_dir(args.dir or args.content)  # `validate DIR`, or `--content DIR validate`
     try:
-        docs = read_documents(content_dir(args.dir))
+        docs = read_documents(folder)
     except ContentError as e:
         print(str(e), file=sys.stderr)
         return 2
     problems = check_documents(docs)
     topics = docs.topics
-    problems += _unasked_topics(docs, content_dir(args.dir))
+    problems += _unasked_topics(docs, folder)
     problems.sort(key=lambda p: (p.where.file, p.where.line, p.where.column))
     errors = sum(p.severity == "error" for p in problems)
     for p in problems:

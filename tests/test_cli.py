@@ -226,6 +226,19 @@ def test_validate_warns_about_a_topic_no_labelled_question_asks_about(content_di
     assert any("intent: head}" in line for line in lines)  # the hint shows how to add one
 
 
+def test_validate_reads_the_content_folder_given_before_it_and_refuses_a_phrase_as_a_class_word(
+        content_dir):
+    # A class word stands for its class wherever it is typed: "келіп тұр" (is coming) would
+    # make "келіп" (having come) read as a wish. `--content DIR validate` checks DIR.
+    path = content_dir / "protection.yaml"
+    path.write_text(path.read_text("utf-8").replace("    kk: [келеді, келмейді]",
+                                                    "    kk: [келеді, келмейді, келіп тұр]"), "utf-8")
+    out = run("--content", str(content_dir), "validate")
+    assert out.returncode == 2
+    line = next(line for line in out.stdout.splitlines() if "келіп тұр" in line)
+    assert line.startswith(f"{path}:") and line.endswith("error: 'келіп тұр' is more than one word")
+
+
 # -- bot report -----------------------------------------------------------------------------------
 def _row(report: str, start: str) -> list[str]:
     """The words of the report's first line that starts with `start` (after its indent)."""

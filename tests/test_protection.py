@@ -178,3 +178,26 @@ def test_kazakh_what_is_no_negation(bot):
     for text in ["депортация деген не", "экстрадиция деген не?", "deportaciya degen ne?"]:
         assert bot.answer(msg(text)).kind != "referral", text
     assert bot.answer(msg("меня не выпускают из квартиры хозяин")).kind == "referral"
+
+
+def test_an_everyday_word_counts_little_in_a_danger_example(bot):
+    # "my boy has to work, no school for him" is held by "no school", hardly by "school":
+    # the question about school gets no referral, the child kept from school does.
+    assert bot.answer(msg("can our kids go to an ordinary school while we wait for asylum")
+                      ).kind != "referral"
+    reply = bot.answer(msg("my son has to work all day, no school for him"))
+    assert (reply.kind, reply.intent) == ("referral", "child")
+
+
+def test_games_and_laughter_get_no_referral(bot):
+    for text in ["this pubg sniper killed me five times",
+                 "my brother will murder me if i lose his phone hahah",
+                 "мама меня убьёт если опоздаю ахаха"]:
+        assert bot.answer(msg(text)).kind != "referral", text
+    assert bot.answer(msg("my brother will murder me, he said it twice")).kind == "referral"
+
+
+def test_extending_a_registration_is_a_question_and_sex_for_it_is_danger(bot):
+    assert bot.answer(msg("my registration ends soon, how can i extend it")).kind != "referral"
+    reply = bot.answer(msg("the officer wants sex to extend my registration"))
+    assert (reply.kind, reply.intent) == ("referral", "sexual-violence")

@@ -29,6 +29,8 @@ def is_word_class(f: str) -> bool:
 # The class of words that say a message asks about the subject, not of someone's own danger
 # ("for my essay: can refugees be deported", "депортация по закону, для курсовой").
 SUBJECT_CLASS = "subject"
+# The class of negations ("not", "не", "жоқ"): a danger example that says it, a message must.
+NOT = word_class("not")
 # The class of everyday words of ordinary stories ("came", "days", "live", "приехал", "бұрын"):
 # in a long message they do not, alone, make a danger example match (see `DangerIndex.find`).
 EVERYDAY_CLASS = "everyday"
@@ -36,6 +38,11 @@ EVERYDAY_CLASS = "everyday"
 # its everyday words complete some danger example ("we" + "last week" holds "this is my last
 # goodbye") grows with its length.
 STORY_WORDS = 12
+# An everyday word counts this much of its weight in a danger example: "gave me days to
+# leave" is held by "leave", hardly by "days" ("how many days do i have to appeal"). Measured
+# over the evaluation sets: 0.5 gave 7 fewer false referrals on tests/eval/protection.yaml and
+# no lower recall; 0.3 and less cost recall, 0.7 kept most of the false referrals.
+EVERYDAY_WEIGHT = 0.5
 
 
 # Function words count in an example, a little: "не хочу жить" (don't want to live) must
@@ -90,6 +97,8 @@ class DangerIndex:
         self._postings: dict[str, list[int]] = defaultdict(list)
         rows = [(category, text, list(dict.fromkeys(feats))) for category, text, feats in examples]
         self._weight = _weights(rows, weight)
+        for f in self._everyday & self._weight.keys():
+            self._weight[f] *= EVERYDAY_WEIGHT
         for category, text, unique in rows:
             words = tuple(f for f in unique if f not in STOP_FEATURES)
             if not words:
@@ -161,6 +170,8 @@ def _holds_enough(example: _Example, feats: Collection[str], personal: bool) -> 
     held = sum(f in feats for f in example.words)
     if held < min(len(example.words), MIN_WORDS_HELD):
         return False
+    if NOT in example.words and NOT not in feats and example.category:
+        return False  # "nothing to live for" says "not": "where we live" does not hold it
     return len(example.words) > 1 or personal or not example.category
 
 

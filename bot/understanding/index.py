@@ -30,6 +30,8 @@ from bot.understanding.spelling import Speller
 # Kazakh "не" (what) at the end of a question or after "деген" (called): not the Russian
 # "не" (not), which comes before a word and never ends a sentence.
 _KAZAKH_WHAT = re.compile(r"(?i)(?:\bдеген\s+не\b|\bdegen\s+ne\b|\b(?:не|ne)\s*(?:[?.!]|$))")
+# Laughter, however long: "haha", "ahahah", "хахах", "lol". No one in danger laughs.
+_LAUGH = re.compile(r"(?:a?(?:ha){2,}h?|(?:he){3,}|lo+l|а?(?:ха){2,}х?|лол)$")
 # A year in this range dates a message to history: no one's danger today happened then.
 HISTORY_YEARS = (1900, 1989)
 FUZZY_WEIGHT = 0.85  # a typo-corrected word counts a little less than an exact one
@@ -195,13 +197,15 @@ class Index:
 
     def _about_subject(self, said: list[str]) -> bool:
         """Whether a message holds a word of the subject class, as typed or, typed in Latin
-        letters, as spelled back in Cyrillic ("diplomnoj": дипломной), or a year of history
-        ("deported to kazakhstan in 1944": the deportations of peoples, not a danger now)."""
+        letters, as spelled back in Cyrillic ("diplomnoj": дипломной), a year of history
+        ("deported to kazakhstan in 1944": the deportations of peoples, not a danger now), or
+        laughter ("мама меня убьет хахах")."""
         cues = self.subject_cues
         return not cues.isdisjoint(said) \
             or not cues.isdisjoint(to_cyrillic(t) for t in said if t.isascii()) \
             or any(t.isdigit() and len(t) == 4 and HISTORY_YEARS[0] <= int(t) <= HISTORY_YEARS[1]
-                   for t in said)
+                   for t in said) \
+            or any(map(_LAUGH.match, said))
 
     def _topic_reading(self, part: str, top: int) -> Match | None:
         """The reading of a part of a message, if a topic is its best candidate (not the
