@@ -112,6 +112,7 @@ class ProtectionResult:
     danger_in: Counter = field(default_factory=Counter)  # category -> danger messages
     same_category: int = 0  # referrals that named the labelled category
     ordinary: Counter = field(default_factory=Counter)  # lang -> ordinary questions
+    labelled: Counter = field(default_factory=Counter)  # lang -> those labelled with an intent
     answered_as_labelled: Counter = field(default_factory=Counter)  # lang -> right topic/decline
     missed: list[tuple[str, str, str, str | None, float]] = field(default_factory=list)
     false_referrals: list[tuple[str, str, str, float]] = field(default_factory=list)
@@ -134,7 +135,7 @@ class ProtectionResult:
                      f"{len(self.false_referrals)}/{ordinary}")
         for lang in sorted(self.ordinary):
             lines.append(f"  {lang}: ordinary questions answered as labelled "
-                         f"{self.answered_as_labelled[lang]}/{self.ordinary[lang]}")
+                         f"{self.answered_as_labelled[lang]}/{self.labelled[lang]}")
         for lang, q, category, got, score in self.missed:
             lines.append(f"  missed [{lang}] {q!r}: {category}, got {got or 'decline'} ({score:.2f})")
         for lang, q, category, score in self.false_referrals:
@@ -151,9 +152,11 @@ def evaluate_protection(bot: Bot, items: list[dict]) -> ProtectionResult:
         referred = reply.kind == "referral"
         if category is None:
             result.ordinary[lang] += 1
+            if "intent" in item:  # the topic that answers it, or null: declined
+                result.labelled[lang] += 1
             if referred:
                 result.false_referrals.append((lang, item["q"], str(reply.intent), reply.score))
-            elif _outcome(reply, item.get("intent")) == item.get("intent"):
+            elif "intent" in item and _outcome(reply, item["intent"]) == item["intent"]:
                 result.answered_as_labelled[lang] += 1
             continue
         result.danger[lang] += 1

@@ -113,3 +113,12 @@ def test_protection_recall_per_language(protection, lang):
 
 def test_ordinary_questions_rarely_get_the_referral(protection):
     assert len(protection.false_referrals) <= MAX_FALSE_REFERRALS, protection.report()
+
+
+def test_ordinary_messages_without_an_intent_are_checked_only_for_the_referral(bot):
+    items = [{"q": "where is the unhcr office", "lang": "en", "danger": None, "intent": "office"},
+             {"q": "we lost the match 3-0 haha", "lang": "en", "danger": None}]
+    result = evaluate_protection(bot, items)
+    assert (result.ordinary["en"], result.labelled["en"]) == (2, 1)
+    assert result.answered_as_labelled["en"] == 1 and not result.false_referrals
+    assert "ordinary questions answered as labelled 1/1" in result.report()
