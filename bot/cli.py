@@ -190,13 +190,15 @@ def cmd_eval(args) -> int:
     from bot.evaluate import (
         DEFAULT_EVAL_FILE,
         DEFAULT_PROTECTION_FILE,
+        DEFAULT_UNDERSTANDING_FILE,
         evaluate,
         evaluate_protection,
         is_protection_set,
         load_questions,
     )
     bot = load_bot(args.content)
-    files = [Path(f) for f in args.files] or [DEFAULT_EVAL_FILE, DEFAULT_PROTECTION_FILE]
+    files = [Path(f) for f in args.files] or [DEFAULT_EVAL_FILE, DEFAULT_PROTECTION_FILE,
+                                              DEFAULT_UNDERSTANDING_FILE]
     sets = [(path.name, load_questions(path)) for path in files]
     under = []
     for n, (name, questions) in enumerate(sets):
@@ -340,7 +342,8 @@ def build_parser(platform: Mapping[str, PlatformCommand] | None = None) -> argpa
     p.set_defaults(func=cmd_explain)
     p = sub.add_parser("eval", help="accuracy on labelled question files, protection recall; "
                                     "exit 1 under a bar")
-    p.add_argument("files", nargs="*", help="default: tests/eval/questions.yaml and protection.yaml")
+    p.add_argument("files", nargs="*",
+                   help="default: tests/eval/questions.yaml, protection.yaml, understanding.yaml")
     p.add_argument("--save", metavar="FILE", help="save where every message went, for --compare")
     p.add_argument("--compare", metavar="REF",
                    help="list the messages that go elsewhere than with the content at git REF "

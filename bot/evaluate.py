@@ -1,4 +1,5 @@
-"""Accuracy of the bot on a labelled question file, per language."""
+"""Accuracy of the bot on a labelled question file, per language (and per kind of message,
+for the understanding set); protection recall on the protection set."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -13,6 +14,7 @@ from bot.message import Message, Reply
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
 DEFAULT_EVAL_FILE = EVAL_DIR / "questions.yaml"
 DEFAULT_PROTECTION_FILE = EVAL_DIR / "protection.yaml"
+DEFAULT_UNDERSTANDING_FILE = EVAL_DIR / "understanding.yaml"
 
 
 @dataclass
@@ -25,6 +27,11 @@ class EvalResult:
     out_of_scope: int = 0
     wrongly_declined: Counter = field(default_factory=Counter)  # lang -> in-scope declined
     confusions: list[tuple[str, str, str, str | None, float]] = field(default_factory=list)
+    # Of a set whose messages name their kind (story, two, near-tie, near-miss, short): per
+    # kind, those read right and all; and messages given the referral (no one is in danger).
+    kind_right: Counter = field(default_factory=Counter)
+    kind_total: Counter = field(default_factory=Counter)
+    referred: list[str] = field(default_factory=list)
 
     def accuracy(self, lang: str) -> float:
         """Share of in-scope questions in `lang` given the right intent."""
@@ -43,6 +50,10 @@ class EvalResult:
                          f" declined {self.wrongly_declined[lang]})")
         lines.append(f"out of scope declined: {self.decline_rate:6.1%}  "
                      f"({self.declined_ok}/{self.out_of_scope})")
+        if self.kind_total:
+            lines.append("by kind: " + ", ".join(f"{kind} {self.kind_right[kind]}/{n}"
+                                                 for kind, n in self.kind_total.items()))
+            lines.append(f"given the referral, though no one is in danger: {len(self.referred)}")
         for lang, q, want, got, score in self.confusions:
             lines.append(f"  [{lang}] {q!r}: want {want}, got {got} ({score:.2f})")
         return "\n".join(lines)
@@ -61,6 +72,11 @@ def evaluate(bot: Bot, questions: list[dict]) -> EvalResult:
         lang, want = item["lang"], item["intent"]
         reply = bot.answer(Message(text=item["q"]))
         got = _outcome(reply, want)
+        if "kind" in item:
+            result.kind_total[item["kind"]] += 1
+            result.kind_right[item["kind"]] += got == want
+            if reply.kind == "referral":
+                result.referred.append(item["q"])
         if want is None:
             result.out_of_scope += 1
             if got is None:

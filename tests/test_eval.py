@@ -8,6 +8,7 @@ from bot.compare import (
     MIN_ACCURACY,
     MIN_DECLINE_RATE,
     MIN_PROTECTION_RECALL,
+    under_bars,
 )
 from bot.evaluate import (
     DEFAULT_PROTECTION_FILE,
@@ -122,3 +123,23 @@ def test_ordinary_messages_without_an_intent_are_checked_only_for_the_referral(b
     assert (result.ordinary["en"], result.labelled["en"]) == (2, 1)
     assert result.answered_as_labelled["en"] == 1 and not result.false_referrals
     assert "ordinary questions answered as labelled 1/1" in result.report()
+
+
+# -- understanding: stories, two questions, near-ties, near-misses, one or two words --------------
+
+def test_the_understanding_set_keeps_its_bars(bot):
+    questions = load_questions(EVAL_DIR / "understanding.yaml")
+    kinds = {item["kind"] for item in questions}
+    assert kinds == {"story", "two", "near-tie", "near-miss", "short"}
+    assert len(questions) >= 250
+    result = evaluate(bot, questions)
+    assert under_bars(result) == [], result.report()
+
+
+def test_the_understanding_bars_name_what_fell(bot):
+    # One story read as danger and one near-miss answered: each bar says what it is about.
+    items = [{"q": "they will deport me tomorrow", "lang": "en", "intent": "asylum", "kind": "story"},
+             {"q": "where is the unhcr office", "lang": "en", "intent": None, "kind": "near-miss"}]
+    lines = under_bars(evaluate(bot, items))
+    assert lines[0] == "understood in en: 0.0%, under 78%"
+    assert lines[1] == "0.0% of near-misses declined, under 70%"
