@@ -207,6 +207,14 @@ def test_a_story_before_the_question_is_answered_from_the_question(bot, text, la
     assert (reply.kind, reply.intent, reply.lang) == ("answer", "asylum", lang)
 
 
+def test_the_last_clause_of_a_story_is_read_by_its_pieces_when_it_is_not_clear(bot):
+    # "...when it was created and by whom": "by whom" dilutes the question; its first piece
+    # is clear. A clause of the story itself is not read so ("about un agencies").
+    reply = bot.answer(msg("hi, my son has a school project about un agencies. he picked "
+                           "unhcr. could you tell us when it was created and by whom?"))
+    assert (reply.kind, reply.intent) == ("answer", "history")
+
+
 def test_danger_in_a_story_still_refers_and_offers_the_question_asked(bot):
     reply = bot.answer(msg("we came from kabul last month. police took my husband yesterday. "
                            "how do we apply for refugee status?"))

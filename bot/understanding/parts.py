@@ -36,7 +36,7 @@ def read_by_parts(whole: Match, confident: bool, parts: Sequence[str],
 
     `topic_reading(part)` is a part's reading when a topic is its best candidate, else None.
     """
-    readings = _read_parts(parts, topic_reading)
+    readings = _read_parts(parts, topic_reading, threshold if len(parts) > 2 else None)
     read = [r for r in readings if r[0] >= threshold]
     two = _two_questions(read)
     if two is not None:
@@ -53,13 +53,22 @@ def read_by_parts(whole: Match, confident: bool, parts: Sequence[str],
     return replace(whole, candidates=part.candidates, clause=clause.strip())
 
 
-def _read_parts(parts: Sequence[str], topic_answer: Callable[[str], Match | None]
-                ) -> list[tuple[float, int, str, Match]]:
+def _read_parts(parts: Sequence[str], topic_answer: Callable[[str], Match | None],
+                threshold: float | None = None) -> list[tuple[float, int, str, Match]]:
     """The parts of a message whose best candidate is a topic: (score, position, part,
-    reading)."""
+    reading). With a `threshold` (a story of three clauses or more), the last clause, where
+    the question follows the story, read under it is read by its pieces between joining
+    words too, and the best piece stands for it ("can you tell us when it was created and by
+    whom": "...when it was created")."""
     read = []
     for n, part in enumerate(parts):
         got = topic_answer(part)
+        score = got.best.score if got is not None and got.best is not None else 0.0
+        if threshold is not None and score < threshold and n == len(parts) - 1:
+            for piece in _JOINER.split(part):
+                sub = topic_answer(piece) if piece.strip() and piece != part else None
+                if sub is not None and sub.best is not None and sub.best.score > score:
+                    part, got, score = piece, sub, sub.best.score
         if got is not None and got.best is not None:
             read.append((got.best.score, n, part, got))
     return read
