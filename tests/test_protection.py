@@ -201,3 +201,12 @@ def test_extending_a_registration_is_a_question_and_sex_for_it_is_danger(bot):
     assert bot.answer(msg("my registration ends soon, how can i extend it")).kind != "referral"
     reply = bot.answer(msg("the officer wants sex to extend my registration"))
     assert (reply.kind, reply.intent) == ("referral", "sexual-violence")
+
+
+def test_everyday_verbs_of_staying_and_school_grades_are_no_danger(bot):
+    # "қалғымыз келеді" (we want to stay) shares "қалғым келеді" with "асылып қалғым келеді"
+    # (I want to hang myself); "5 сыныпта" (in 5th grade) with a child beaten by classmates.
+    for text in ["біз алматыда тұрамыз, осында қалғымыз келеді. баспана қалай сұраймыз?",
+                 "менің ұлым 5 сыныпта оқиды, бжкб туралы жоба жасап жатыр, бжкб қашан құрылды?"]:
+        assert bot.answer(msg(text)).kind != "referral", text
+    assert bot.answer(msg("асылып қалғым келеді")).kind == "referral"
