@@ -210,3 +210,14 @@ def test_everyday_verbs_of_staying_and_school_grades_are_no_danger(bot):
                  "менің ұлым 5 сыныпта оқиды, бжкб туралы жоба жасап жатыр, бжкб қашан құрылды?"]:
         assert bot.answer(msg(text)).kind != "referral", text
     assert bot.answer(msg("асылып қалғым келеді")).kind == "referral"
+
+
+def test_a_danger_verb_needs_no_pronoun_and_its_noun_asks_about_the_subject(bot):
+    # Russian and Kazakh leave the pronoun out: "(they) attacked, broke (my) head".
+    for text in ["на улице трое напали, разбили голову", "zorlady"]:
+        assert bot.answer(msg(text)).kind == "referral", text
+    # The noun of the same stem asks what it is: "deportation" is not "deported".
+    for text in ["what is deportation", "депортация", "что такое депортация",
+                 "what does extradition mean"]:
+        assert bot.answer(msg(text)).kind != "referral", text
+    assert bot.answer(msg("deported")).kind == "referral"

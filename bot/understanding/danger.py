@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.text import STOP_FEATURES
+from bot.text import STOP_FEATURES, fold
 
 
 def word_class(name: str) -> str:
@@ -51,6 +51,9 @@ DANGER_STOP_WEIGHT = 0.5
 # A message must hold two of an example's words that say what happened (see `_holds_enough`):
 # one generic word ("границе", "missing", "лучше") is not danger, however rare in the topics.
 MIN_WORDS_HELD = 2
+# How many letters of a one-word example a message's word must begin with to hold it
+# without saying who: enough to tell a verb ("депортир-", "deporte-") from its noun.
+AS_WRITTEN = 7
 # A look-alike that holds every danger word matched, and that the message holds this much
 # of (or nearly as much as of the danger example), speaks for an ordinary question.
 LOOK_ALIKE_HELD = 0.65
@@ -115,16 +118,15 @@ class DangerIndex:
         return frozenset(self._weight)
 
     def find(self, words: Sequence[str], personal: bool = False,
-             about_subject: bool = False) -> Danger | None:
+             about_subject: bool = False, said: Collection[str] = ()) -> Danger | None:
         """The danger example a message's features (in the message's order) hold most of,
         with the look-alike that best accounts for it; None when no danger example is held
         (see `_holds_enough`). `personal`: the message says "I", which is no feature;
-        `about_subject`: it says it asks about the subject (see `Danger.about_subject`)."""
+        `about_subject`: it says it asks about the subject (see `Danger.about_subject`);
+        `said`: its tokens as typed (Latin ones also spelled in Cyrillic)."""
         feats = set(words)
-        # Someone, a child or "not" says who it happened to; so does a message of one word
-        # ("deported", "арестовали"): a cry, not a question about the subject.
-        personal = personal or any(map(is_word_class, words)) \
-            or sum(f not in STOP_FEATURES for f in words) == 1
+        # Someone, a child or "not" says who it happened to.
+        personal = personal or any(map(is_word_class, words))
         held: dict[int, float] = {}
         for f in words:  # summed in the message's order: the same sums, the same ties, each run
             if is_word_class(f):
@@ -135,7 +137,7 @@ class DangerIndex:
         story = sum(f not in STOP_FEATURES for f in feats) >= STORY_WORDS
         for n, got in held.items():
             example = self._examples[n]
-            if not _holds_enough(example, feats, personal):
+            if not _holds_enough(example, feats, personal, said):
                 continue
             if story and example.category and self._only_everyday(example, feats):
                 continue
@@ -163,16 +165,30 @@ class DangerIndex:
         return bool(said) and all(f in self._everyday for f in said)
 
 
-def _holds_enough(example: _Example, feats: Collection[str], personal: bool) -> bool:
+def _holds_enough(example: _Example, feats: Collection[str], personal: bool,
+                  said: Collection[str]) -> bool:
     """Whether a message holds enough of a danger example to be read by it at all: two of
     its words, or its one ("deported", "изнасиловали") in a message that says who or
-    "not" ("*i* was raped", not "депортация беженцев по закону")."""
+    "not" ("*i* was raped", not "депортация беженцев по закону"), or that holds the word
+    as written, not only its stem: Russian and Kazakh leave the pronoun out ("на улице
+    трое напали"), and "напали" is not "нападение", "deported" not "deportation"."""
     held = sum(f in feats for f in example.words)
     if held < min(len(example.words), MIN_WORDS_HELD):
         return False
     if NOT in example.words and NOT not in feats and example.category:
         return False  # "nothing to live for" says "not": "where we live" does not hold it
-    return len(example.words) > 1 or personal or not example.category
+    return len(example.words) > 1 or personal or not example.category \
+        or _written(example.text, said)
+
+
+def _written(word: str, said: Collection[str]) -> bool:
+    """Whether a message holds a word as written: a token of about its length (3 letters
+    more or less) that begins with all its letters but its ending (the last one in English,
+    "deporte-" of "deported", not "deporta-"; three in Russian and Kazakh, "депортациял-" of
+    "депортациялады", deported, not "депортация"), and at least AS_WRITTEN of them."""
+    word = fold(word.strip())
+    start = word[:max(AS_WRITTEN, len(word) - (1 if word.isascii() else 3))]
+    return any(t.startswith(start) and abs(len(t) - len(word)) <= 3 for t in said)
 
 
 def _rank(scored: tuple[float, float, int, _Example]) -> tuple[float, float, int]:

@@ -195,6 +195,11 @@ class Index:
         return read_by_parts(match, confident, asked,
                              lambda part: self._topic_reading(part, top), self.threshold)
 
+    @staticmethod
+    def _as_written(said: list[str]) -> list[str]:
+        """A message's tokens, those in Latin letters also spelled in Cyrillic ("vyslali")."""
+        return said + [to_cyrillic(t) for t in said if t.isascii() and t.isalpha()]
+
     def _about_subject(self, said: list[str]) -> bool:
         """Whether a message holds a word of the subject class, as typed or, typed in Latin
         letters, as spelled back in Cyrillic ("diplomnoj": дипломной), a year of history
@@ -236,7 +241,8 @@ class Index:
             classes = {f: c for f, c in classes.items() if f != "не"}
         danger = self.danger.find(list(dict.fromkeys(classes.get(f, f) for f in feats)),
                                   personal=not self.one_letter_cues.isdisjoint(said),
-                                  about_subject=self._about_subject(said)) \
+                                  about_subject=self._about_subject(said),
+                                  said=self._as_written(said)) \
             if with_danger else None
         # Words only danger examples use are, to the topics, words they do not know.
         unheard = set(unknown).union(f for f in feats if f in self.danger_features)
