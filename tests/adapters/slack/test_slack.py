@@ -25,10 +25,8 @@ from adapters.slack import (
 from adapters.slack.app import from_slack_text
 from adapters.slack.manifest import slash_commands
 from adapters.slack.render import BUTTON_VALUE_MAX, render_blocks
-from adapters.state.sqlite_store import SqliteState
 from bot.limits import SLACK_BLOCKS_MAX, SLACK_SECTION_MAX
 from bot.message import HELPFUL, NOT_HELPFUL, Block, Reply, Span
-from bot.service import Service
 from tests.conftest import bot_report
 from tests.fakes.slack_api import BOT_USER_ID, FakeSlackApi
 
@@ -40,20 +38,6 @@ QUIET = 0.3  # seconds to wait before asserting that nothing was sent
 
 # -- fixtures and factories ------------------------------------------------------------------
 @pytest.fixture
-def state_path(tmp_path):
-    """The SQLite file of the test's store, as STATE_PATH names it to `bot report`."""
-    return tmp_path / "state.sqlite3"
-
-
-@pytest.fixture
-async def slack_service(bot, state_path):
-    """The core service over a SQLite store of its own, per test."""
-    store = SqliteState(state_path)
-    yield Service(bot, store)
-    await store.close()
-
-
-@pytest.fixture
 async def outbox():
     """Where the app's answers run; closed (drained) after the test."""
     box = Outbox()
@@ -62,9 +46,9 @@ async def outbox():
 
 
 @pytest.fixture
-def app(slack_service, slack_api, outbox):
+def app(sqlite_service, slack_api, outbox):
     """The real Bolt app, talking to the fake."""
-    return build_app(slack_service, SlackSettings(bot_token=TOKEN, signing_secret=SECRET,
+    return build_app(sqlite_service, SlackSettings(bot_token=TOKEN, signing_secret=SECRET,
                                                   api_url=slack_api.api_url), outbox)
 
 
@@ -231,10 +215,10 @@ async def test_a_command_the_manifest_does_not_list_is_not_handled(app, slack_ap
 
 
 async def test_a_command_added_by_a_content_reload_is_answered_without_a_restart(
-        app, slack_api, slack_service, edited_bot):
+        app, slack_api, sqlite_service, edited_bot):
     form = {**load("slash_command"), "command": "/ofis", "response_url": slack_api.response_url()}
     assert (await post(app, urlencode(form)))[0] == 404  # not a command of the running content
-    slack_service.swap(edited_bot)
+    sqlite_service.swap(edited_bot)
     answer = await slash(app, slack_api, "", command="/ofis")
     assert answer["blocks"][0]["text"]["text"] == "UNHCR office in Kazakhstan"
 
@@ -386,7 +370,7 @@ async def test_an_answer_ends_with_two_feedback_buttons_about_its_topic(app, sla
 
 
 async def test_a_feedback_tap_is_thanked_privately_counted_once_and_shows_in_the_report(
-        app, slack_api, slack_service, state_path):
+        app, slack_api, sqlite_service, state_path):
     answer = await slash(app, slack_api, "office")
     vote = buttons(answer)["feedback:helpful"]
     for _ in range(2):  # the same person taps twice: each tap is a new trigger_id
@@ -397,13 +381,13 @@ async def test_a_feedback_tap_is_thanked_privately_counted_once_and_shows_in_the
         ("ephemeral", False, THANKS)] * 2
     await asyncio.sleep(QUIET)
     assert slack_api.sent("chat.postMessage") == [] and len(slack_api.sent("response/cmd")) == 1
-    assert await slack_service.state.counts(HELPFUL) == {("office", "en"): 1}
+    assert await sqlite_service.state.counts(HELPFUL) == {("office", "en"): 1}
     report = bot_report(STATE_PATH=str(state_path))
     assert re.search(r"^  office +1 / 0 +en 1/0$", report, re.M), report
     assert re.search(r"^  office +1 +1 +0 +0$", report, re.M), "answered once, in English"
 
 
-async def test_each_person_and_each_answer_gets_one_vote(app, slack_api, slack_service):
+async def test_each_person_and_each_answer_gets_one_vote(app, slack_api, sqlite_service):
     answer = await slash(app, slack_api, "history")
     vote = buttons(answer)["feedback:not_helpful"]
     later = {"type": "message", "message_ts": "1700000999.000100", "channel_id": "C0GENERAL",
@@ -415,7 +399,7 @@ async def test_each_person_and_each_answer_gets_one_vote(app, slack_api, slack_s
                 **({"container": container} if container else {})}
         assert await tap(app, vote["action_id"], vote["value"], **body) == 200
     await slack_api.wait_for("response/vote", 3)
-    assert await slack_service.state.counts(NOT_HELPFUL) == {("history", "en"): 3}
+    assert await sqlite_service.state.counts(NOT_HELPFUL) == {("history", "en"): 3}
 
 
 @pytest.mark.parametrize("action_id, value", [
@@ -425,11 +409,11 @@ async def test_each_person_and_each_answer_gets_one_vote(app, slack_api, slack_s
     ("feedback:helpful", "not json"),
 ])
 async def test_a_forged_feedback_tap_is_acked_and_neither_counted_nor_thanked(
-        app, slack_api, slack_service, action_id, value):
+        app, slack_api, sqlite_service, action_id, value):
     assert await tap(app, action_id, value, response_url=slack_api.response_url("vote")) == 200
     await asyncio.sleep(QUIET)
     assert slack_api.deliveries() == []
-    assert await slack_service.state.counts(HELPFUL) == {}
+    assert await sqlite_service.state.counts(HELPFUL) == {}
 
 
 # -- signatures ---------------------------------------------------------------------------------
@@ -502,7 +486,7 @@ def socket_runtime(service, environ: dict[str, str]):
     return Runtime(settings, service, Metrics(), "memory", webhooks=False)
 
 
-async def test_socket_mode_answers_until_stopped(slack_service, slack_api):
+async def test_socket_mode_answers_until_stopped(sqlite_service, slack_api):
     environ = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_APP_TOKEN": "xapp-1-A0UNHCRKZ-1234-abcdef",
                "SLACK_API_URL": slack_api.api_url}
     slack_api.queue_envelope({"envelope_id": "e0DM01", "type": "events_api",
@@ -510,7 +494,7 @@ async def test_socket_mode_answers_until_stopped(slack_service, slack_api):
                               "accepts_response_payload": False, "retry_attempt": 0,
                               "retry_reason": ""})
     stop = asyncio.Event()
-    running = asyncio.create_task(run_socket_mode(socket_runtime(slack_service, environ), stop))
+    running = asyncio.create_task(run_socket_mode(socket_runtime(sqlite_service, environ), stop))
     [post_] = await slack_api.wait_for("chat.postMessage")
     assert post_["channel"] == "D0AIGERIM"
     assert {"envelope_id": "e0DM01"} in slack_api.sent("socket_mode")
@@ -518,14 +502,14 @@ async def test_socket_mode_answers_until_stopped(slack_service, slack_api):
     await asyncio.wait_for(running, 5)
 
 
-async def test_socket_mode_stops_even_while_slack_is_unreachable(slack_service):
+async def test_socket_mode_stops_even_while_slack_is_unreachable(sqlite_service):
     with socket.socket() as closed:  # a port nobody listens on
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
     environ = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_APP_TOKEN": "xapp-1-A0UNHCRKZ-1234-abcdef",
                "SLACK_API_URL": f"http://127.0.0.1:{port}/api/"}
     stop = asyncio.Event()
-    running = asyncio.create_task(run_socket_mode(socket_runtime(slack_service, environ), stop))
+    running = asyncio.create_task(run_socket_mode(socket_runtime(sqlite_service, environ), stop))
     await asyncio.sleep(0.3)
     stop.set()
     await asyncio.wait_for(running, 2)

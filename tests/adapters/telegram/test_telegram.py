@@ -147,7 +147,7 @@ THANKS = "Thank you! This helps us improve the answers."
 
 
 async def test_a_feedback_tap_is_thanked_in_a_toast_counted_once_and_shows_in_the_report(
-        telegram_app, telegram_api, telegram_service, state_path):
+        telegram_app, telegram_api, sqlite_service, state_path):
     await deliver(telegram_app, make_update("private_command"))
     answer = telegram_api.messages[-1]
     double_tap = [make_tap(answer, "f:+:office:en"), make_tap(answer, "f:+:office:en")]
@@ -159,14 +159,14 @@ async def test_a_feedback_tap_is_thanked_in_a_toast_counted_once_and_shows_in_th
     assert (edit["chat_id"], edit["message_id"]) == (USER_ID, answer["message_id"])
     assert [b["callback_data"] for row in edit["reply_markup"]["inline_keyboard"] for b in row] == [
         "t:region:en", "t:head:en", "t:contacts:en"], "the row goes, the related topics stay"
-    assert await telegram_service.state.counts(HELPFUL) == {("office", "en"): 1}
+    assert await sqlite_service.state.counts(HELPFUL) == {("office", "en"): 1}
     report = bot_report(STATE_PATH=str(state_path))
     assert re.search(r"^  office +1 / 0 +en 1/0$", report, re.M), report
     assert re.search(r"^  office +1 +1 +0 +0$", report, re.M), "answered once, in English"
 
 
 async def test_a_tap_on_a_russian_answer_is_thanked_in_russian_and_counted_for_russian(
-        telegram_app, telegram_api, telegram_service):
+        telegram_app, telegram_api, sqlite_service):
     await deliver(telegram_app, make_update("private_text", text="где находится офис УВКБ?"))
     answer = telegram_api.messages[-1]
     votes = answer["reply_markup"]["inline_keyboard"][-1]
@@ -174,18 +174,18 @@ async def test_a_tap_on_a_russian_answer_is_thanked_in_russian_and_counted_for_r
     await deliver(telegram_app, make_tap(answer, votes[1]["callback_data"]))
     [thanks] = telegram_api.sent("answerCallbackQuery")
     assert thanks["text"] == "Спасибо! Это помогает нам улучшать ответы."
-    assert await telegram_service.state.counts(NOT_HELPFUL) == {("office", "ru"): 1}
+    assert await sqlite_service.state.counts(NOT_HELPFUL) == {("office", "ru"): 1}
     shown = answer["reply_markup"]["inline_keyboard"]  # the message as the chat shows it now
     assert shown and not [b for row in shown for b in row if b["callback_data"].startswith("f:")]
 
 
 async def test_in_a_group_each_person_votes_once_and_the_row_stays_for_the_others(
-        telegram_app, telegram_api, telegram_service):
+        telegram_app, telegram_api, sqlite_service):
     await deliver(telegram_app, make_update("group_command"))
     answer = telegram_api.messages[-1]
     for user in (515151, 616161, 515151):
         await deliver(telegram_app, make_tap(answer, "f:+:office:ru", user_id=user))
-    assert await telegram_service.state.counts(HELPFUL) == {("office", "ru"): 2}
+    assert await sqlite_service.state.counts(HELPFUL) == {("office", "ru"): 2}
     assert telegram_api.sent("editMessageReplyMarkup") == []
     assert len(telegram_api.sent("answerCallbackQuery")) == 3 and len(telegram_api.sent()) == 1
 
@@ -193,14 +193,14 @@ async def test_in_a_group_each_person_votes_once_and_the_row_stays_for_the_other
 @pytest.mark.parametrize("data", ["f:+:weather:en", "f:?:office:en", "f:+:office:de", "f:+",
                                   "f:+:office:en:x"])
 async def test_a_forged_feedback_tap_is_acknowledged_and_not_counted(
-        telegram_app, telegram_api, telegram_service, data):
+        telegram_app, telegram_api, sqlite_service, data):
     await deliver(telegram_app, make_update("private_command"))
     await deliver(telegram_app, make_tap(telegram_api.messages[-1], data))
     [acknowledged] = telegram_api.sent("answerCallbackQuery")
     assert "text" not in acknowledged, "no thanks for what was not counted"
     assert telegram_api.sent("editMessageReplyMarkup") == [] and len(telegram_api.sent()) == 1
     for kind in (HELPFUL, NOT_HELPFUL):
-        assert await telegram_service.state.counts(kind) == {}
+        assert await sqlite_service.state.counts(kind) == {}
 
 
 # -- groups --------------------------------------------------------------------------------
@@ -239,11 +239,11 @@ async def test_sticker_in_a_group_is_ignored(telegram_app, telegram_api):
 
 
 async def test_a_group_command_added_by_a_content_reload_is_answered(
-        telegram_app, telegram_api, telegram_service, edited_bot):
+        telegram_app, telegram_api, sqlite_service, edited_bot):
     update = make_update("group_command", text="/ofis@UNHCR_KZ_bot")
     await deliver(telegram_app, update)
     assert telegram_api.sent() == [], "not a command of the content being served"
-    telegram_service.swap(edited_bot)
+    sqlite_service.swap(edited_bot)
     await deliver(telegram_app, make_update("group_command", text="/ofis@UNHCR_KZ_bot"))
     [sent] = telegram_api.sent()
     assert sent["chat_id"] == GROUP_ID and "<b>Алматы</b>" in sent["text"]
@@ -270,10 +270,10 @@ async def test_blocked_user_is_logged_without_id_or_text(telegram_app, telegram_
     assert str(USER_ID) not in caplog.text and "unhcr office" not in caplog.text
 
 
-async def test_rejected_token_is_not_echoed(telegram_service, telegram_config, telegram_api):
+async def test_rejected_token_is_not_echoed(sqlite_service, telegram_config, telegram_api):
     telegram_api.fail_once("getMe", status=401)
     with pytest.raises(InvalidToken) as error:
-        async with running(build_application(telegram_service, telegram_config, updater=False)):
+        async with running(build_application(sqlite_service, telegram_config, updater=False)):
             pass
     assert TOKEN not in str(error.value) and TOKEN not in repr(error.value)
 
