@@ -51,8 +51,8 @@ DANGER_STOP_WEIGHT = 0.5
 # A message must hold two of an example's words that say what happened (see `_holds_enough`):
 # one generic word ("границе", "missing", "лучше") is not danger, however rare in the topics.
 MIN_WORDS_HELD = 2
-# How many letters of a one-word example a message's word must begin with to hold it
-# without saying who: enough to tell a verb ("депортир-", "deporte-") from its noun.
+# The fewest letters of a one-word example a message's word must begin with to hold it
+# without saying who: enough to tell a verb ("deporte-") from its noun ("deporta-").
 AS_WRITTEN = 7
 # A look-alike that holds every danger word matched, and that the message holds this much
 # of (or nearly as much as of the danger example), speaks for an ordinary question.
@@ -118,12 +118,12 @@ class DangerIndex:
         return frozenset(self._weight)
 
     def find(self, words: Sequence[str], personal: bool = False,
-             about_subject: bool = False, said: Collection[str] = ()) -> Danger | None:
+             about_subject: bool = False, typed: Collection[str] = ()) -> Danger | None:
         """The danger example a message's features (in the message's order) hold most of,
         with the look-alike that best accounts for it; None when no danger example is held
         (see `_holds_enough`). `personal`: the message says "I", which is no feature;
         `about_subject`: it says it asks about the subject (see `Danger.about_subject`);
-        `said`: its tokens as typed (Latin ones also spelled in Cyrillic)."""
+        `typed`: its tokens as typed (Latin ones also spelled in Cyrillic)."""
         feats = set(words)
         # Someone, a child or "not" says who it happened to.
         personal = personal or any(map(is_word_class, words))
@@ -137,7 +137,7 @@ class DangerIndex:
         story = sum(f not in STOP_FEATURES for f in feats) >= STORY_WORDS
         for n, got in held.items():
             example = self._examples[n]
-            if not _holds_enough(example, feats, personal, said):
+            if not _holds_enough(example, feats, personal, typed):
                 continue
             if story and example.category and self._only_everyday(example, feats):
                 continue
@@ -166,7 +166,7 @@ class DangerIndex:
 
 
 def _holds_enough(example: _Example, feats: Collection[str], personal: bool,
-                  said: Collection[str]) -> bool:
+                  typed: Collection[str]) -> bool:
     """Whether a message holds enough of a danger example to be read by it at all: two of
     its words, or its one ("deported", "изнасиловали") in a message that says who or
     "not" ("*i* was raped", not "депортация беженцев по закону"), or that holds the word
@@ -178,17 +178,17 @@ def _holds_enough(example: _Example, feats: Collection[str], personal: bool,
     if NOT in example.words and NOT not in feats and example.category:
         return False  # "nothing to live for" says "not": "where we live" does not hold it
     return len(example.words) > 1 or personal or not example.category \
-        or _written(example.text, said)
+        or _written(example.text, typed)
 
 
-def _written(word: str, said: Collection[str]) -> bool:
+def _written(word: str, typed: Collection[str]) -> bool:
     """Whether a message holds a word as written: a token of about its length (3 letters
     more or less) that begins with all its letters but its ending (the last one in English,
     "deporte-" of "deported", not "deporta-"; three in Russian and Kazakh, "депортациял-" of
     "депортациялады", deported, not "депортация"), and at least AS_WRITTEN of them."""
     word = fold(word.strip())
     start = word[:max(AS_WRITTEN, len(word) - (1 if word.isascii() else 3))]
-    return any(t.startswith(start) and abs(len(t) - len(word)) <= 3 for t in said)
+    return any(t.startswith(start) and abs(len(t) - len(word)) <= 3 for t in typed)
 
 
 def _rank(scored: tuple[float, float, int, _Example]) -> tuple[float, float, int]:

@@ -242,7 +242,7 @@ class Index:
         danger = self.danger.find(list(dict.fromkeys(classes.get(f, f) for f in feats)),
                                   personal=not self.one_letter_cues.isdisjoint(said),
                                   about_subject=self._about_subject(said),
-                                  said=self._as_written(said)) \
+                                  typed=self._as_written(said)) \
             if with_danger else None
         # Words only danger examples use are, to the topics, words they do not know.
         unheard = set(unknown).union(f for f in feats if f in self.danger_features)
