@@ -50,6 +50,8 @@ class Bot:
         for lang, name in content.languages.items():
             self.language_words[normalize(name)] = lang
         self._now_words = {normalize(w) for words in content.now_words.values() for w in words}
+        self._asks_for = {kind: {normalize(w) for words in by_lang.values() for w in words}
+                          for kind, by_lang in content.asks_for.items()}
         # Replies that depend only on content are built once, not per message.
         self._menus = {lang: self._topic_choices([t.id for t in content.topics], lang)
                        for lang in content.languages}
@@ -97,6 +99,8 @@ class Bot:
         topic = self.content.topic(best.intent)
         if topic is None:  # an intent that is neither the bot's own nor a topic: not answered
             return self._decline(lang, match)
+        if not match.also and self.asks_for_what_topic_lacks(text, topic):
+            return self._not_in_source(topic.id, lang, best.score)
         reply = self.topic_reply(topic, lang, best.score)
         second = self.content.topic(match.also.intent) if match.also else None
         if second is not None and match.also and match.also.score < self.content.threshold:
@@ -136,6 +140,20 @@ class Bot:
         """Whether a question asks about today ("who is the current ...", "кто сейчас ...")."""
         padded = f" {normalize(text)} "
         return any(f" {words} " in padded for words in self._now_words)
+
+    def kinds_asked(self, text: str) -> set[str]:
+        """The kinds of fact a question asks for ("how old is ...": age), by messages.yaml
+        `asks_for`."""
+        padded = f" {normalize(text)} "
+        return {kind for kind, words in self._asks_for.items()
+                if any(f" {w} " in padded for w in words)}
+
+    def asks_for_what_topic_lacks(self, text: str, topic: Topic) -> bool:
+        """Whether a question asks for a kind of fact (a count, an age) that the topic's
+        answer does not give: "how old is filippo grandi" reads as the High Commissioner's
+        topic, which holds his name and not his age, so it is declined with that topic."""
+        asked = self.kinds_asked(text)
+        return bool(asked) and asked.isdisjoint(topic.gives)
 
     def understand(self, text: str) -> Match:
         """The index's reading of `text` (for `explain`)."""

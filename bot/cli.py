@@ -146,6 +146,13 @@ def cmd_explain(args) -> int:
     if nearest:
         print(f"not in the source: a question the topic '{nearest}' lists under not_about "
               f"-> declined, offering '{nearest}'")
+    asked = bot.kinds_asked(text)
+    topic = bot.content.topic(match.best.intent) if match.best else None
+    if asked and topic is not None:
+        gives = ", ".join(sorted(topic.gives)) or "nothing"
+        lacks = bot.asks_for_what_topic_lacks(text, topic)
+        print(f"asks for: {', '.join(sorted(asked))}; '{topic.id}' gives {gives}"
+              + (f" -> declined, offering '{topic.id}'" if lacks else ""))
     maybe = bot.did_you_mean(match)
     if maybe:
         from bot.answer import TIE_MARGIN, UNDER_MARGIN

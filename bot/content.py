@@ -46,6 +46,7 @@ class Topic:
     file: str
     can_change: bool = False  # the answer holds what can go stale (a post, a count, "now")
     review_by: date | None = None  # after it, the answer says it may be out of date
+    gives: frozenset[str] = frozenset()  # kinds of fact (see Content.asks_for) the answer holds
 
     def text(self, lang: str, fallback: str) -> tuple[TopicText, str]:
         """The text in `lang`, or in `fallback` when not translated; and the language used."""
@@ -104,6 +105,8 @@ class Content:
     intents: Mapping[str, Mapping[str, tuple[str, ...]]]  # meta intent -> lang -> phrases
     language_words: Mapping[str, tuple[str, ...]]  # lang -> other names people type for it
     now_words: Mapping[str, tuple[str, ...]]  # lang -> words that ask about today ("current")
+    # kind of fact -> lang -> words that ask for it ("how old": age); see Topic.gives
+    asks_for: Mapping[str, Mapping[str, tuple[str, ...]]]
     protection: Protection
     version: str
     loaded_at: float
@@ -256,6 +259,7 @@ def _build(messages_doc: Document, protection_doc: Document, topic_docs: list[Do
             as_of=as_date(d["as_of"]), texts=MappingProxyType(texts), file=doc.file,
             can_change=bool(d.get("can_change", False)),
             review_by=as_date(d["review_by"]) if d.get("review_by") is not None else None,
+            gives=frozenset(map(str, d.get("gives") or ())),
         ))
     intents = {name: MappingProxyType({lang: tuple(map(str, v)) for lang, v in by_lang.items() if v})
                for name, by_lang in (m.get("intents") or {}).items()}
@@ -270,6 +274,9 @@ def _build(messages_doc: Document, protection_doc: Document, topic_docs: list[Do
                                          in (m.get("language_words") or {}).items()}),
         now_words=MappingProxyType({lang: tuple(map(str, words)) for lang, words
                                     in (m.get("now_words") or {}).items()}),
+        asks_for=MappingProxyType({
+            kind: MappingProxyType({lang: tuple(map(str, words)) for lang, words in by_lang.items()})
+            for kind, by_lang in (m.get("asks_for") or {}).items()}),
         protection=_build_protection(protection_doc.data, languages),
         version=version, loaded_at=time.time(), warnings=tuple(warnings),
         feedback=m["settings"].get("feedback") is True,

@@ -54,11 +54,23 @@ def validate_documents(messages: Document | None, topics: list[Document],
     footer, shows_source = _footer_length(m, languages)
     examples, topic_ids = _check_topics(shaped_topics, languages, default, footer, shows_source,
                                         set(unreadable_ids), out)
+    _check_gives(shaped_topics, set((m.mapping("asks_for") or {}) if m is not None else ()), out)
     if p is not None:
         check_protection(p, languages, default, topic_ids, examples, out)
     if m is not None:
         _check_menu(m, topic_ids, out)
     return out
+
+
+def _check_gives(topics: list[Shaped], kinds: set[str], out: list[Problem]) -> None:
+    """Every kind a topic `gives` is one that messages.yaml `asks_for` names."""
+    for t in topics:
+        r = _Report(t, out)
+        for i, kind in t.each("gives"):
+            if isinstance(kind, str) and kind not in kinds:
+                named = ", ".join(sorted(kinds)) or "none yet"
+                r.error(("gives", i), f"kind '{kind}' is not named in messages.yaml asks_for",
+                        f"use one of: {named}; or add it there with the words that ask for it")
 
 
 def _check_menu(m: Shaped, topic_ids: set[str], out: list[Problem]) -> None:
@@ -157,6 +169,8 @@ def _check_messages(m: Shaped, out: list[Problem]) -> tuple[list[str], str]:
         r.texts(("intents", key), languages, default)
     for key in ("language_words", "now_words"):
         r.texts((key,), languages, default)
+    for kind in m.mapping("asks_for") or ():
+        r.texts(("asks_for", kind), languages, default)
     return languages, default
 
 

@@ -197,6 +197,23 @@ def test_games_and_laughter_get_no_referral(bot):
     assert bot.answer(msg("my brother will murder me, he said it twice")).kind == "referral"
 
 
+def test_a_game_is_no_danger_but_a_child_playing_outside_may_be(bot):
+    # "игре" (in a game) is a subject word; "играли" (were playing) is not: children go
+    # missing while playing.
+    for text in ["в этой игре меня убили пять раз", "ойында мені тағы өлтірді",
+                 "i keep getting killed in this game"]:
+        assert bot.answer(msg(text)).kind != "referral", text
+    for text in ["дети играли во дворе и сын пропал", "балам аулада ойнап жүріп жоғалып кетті"]:
+        reply = bot.answer(msg(text))
+        assert (reply.kind, reply.intent) == ("referral", "child"), text
+
+
+def test_a_laughing_face_is_laughter(bot):
+    # Tokens hold no emoji: the face is read from the text ("😂" as "haha"), a crying one is not.
+    assert bot.answer(msg("my brother will murder me if i lose his phone 😂")).kind != "referral"
+    assert bot.answer(msg("my brother will murder me if i lose his phone 😭")).kind == "referral"
+
+
 def test_extending_a_registration_is_a_question_and_sex_for_it_is_danger(bot):
     assert bot.answer(msg("my registration ends soon, how can i extend it")).kind != "referral"
     reply = bot.answer(msg("the officer wants sex to extend my registration"))

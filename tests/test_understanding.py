@@ -298,6 +298,41 @@ def test_a_count_the_source_does_not_give_is_declined_with_the_nearest_topic(bot
     assert [b.plain for b in ru.blocks] == [bot.content.message("not_in_source", "ru")]
 
 
+@pytest.mark.parametrize("text, lang, topic", [
+    ("how old is filippo grandi", "en", "high-commissioner"),
+    ("филиппо гранди сколько ему лет", "ru", "high-commissioner"),
+    ("скока сотрудников в офисе увкб в алматы", "ru", "office"),
+    ("qazaqstanda azamattygy joq adam qansha", "kk", "statelessness"),
+    ("график работы офиса в алматы", "ru", None),
+    ("what are the opening hours of the office on saturday", "en", None),
+])
+def test_a_kind_of_fact_the_topic_does_not_give_is_declined_with_it(bot, text, lang, topic):
+    # messages.yaml asks_for: an age, a count, opening hours; no topic of these gives them.
+    reply = bot.answer(msg(text))
+    assert (reply.kind, reply.lang) == ("decline", lang)
+    assert topic is None or topic in reply.suggestions
+    if bot.understand(text).best.score >= bot.content.threshold:  # else declined anyway
+        assert [b.plain for b in reply.blocks] == [bot.content.message("not_in_source", lang)]
+        assert topic is None or reply.suggestions == (topic,)
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("how many times did the high commissioner visit kazakhstan", "visits"),
+    ("сколько лет назад создали увкб оон", "history"),
+    ("бжкб қанша адамға көмектеседі", "history"),
+    ("how many countries does the almaty office cover", "region"),
+])
+def test_a_kind_of_fact_the_topic_gives_is_answered(bot, text, topic):
+    assert bot.answer(msg(text)).intent == topic
+
+
+def test_explain_says_which_kind_a_question_asks_for(capsys):
+    from bot.cli import main
+    main(["explain", "how", "old", "is", "filippo", "grandi"])
+    assert "asks for: age; 'high-commissioner' gives nothing -> declined, offering " \
+           "'high-commissioner'" in capsys.readouterr().out
+
+
 def test_a_right_the_source_does_not_give_is_declined_with_the_law_topic(bot):
     # It used to get the Government-cooperation topic, which says nothing of a right to work.
     reply = bot.answer(msg("can i work in kazakhstan as a refugee"))

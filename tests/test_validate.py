@@ -338,6 +338,16 @@ def test_invalid_command(cdir):
     assert "lowercase" in p.hint
 
 
+def test_gives_names_a_kind_that_asks_for_does_not(cdir):
+    edit(cdir, ALPHA, "related: [beta, gamma]", "related: [beta, gamma]\ngives: [cuont]")
+    line, col = pos(cdir, ALPHA, "cuont]")
+    problems = check(cdir)
+    p = one(problems, cdir, ALPHA, "kind 'cuont' is not named in messages.yaml asks_for")
+    assert p.severity == "error" and at(p, line, col)
+    assert "use one of:" in p.hint
+    assert len(errors(problems)) == 1
+
+
 def test_related_names_no_topic_with_did_you_mean(cdir):
     edit(cdir, ALPHA, "related: [beta, gamma]", "related: [beta, gama]")
     line, col = pos(cdir, ALPHA, "gama]")

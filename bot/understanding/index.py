@@ -32,6 +32,9 @@ from bot.understanding.spelling import Speller
 _KAZAKH_WHAT = re.compile(r"(?i)(?:\bдеген\s+не\b|\bdegen\s+ne\b|\b(?:не|ne)\s*(?:[?.!]|$))")
 # Laughter, however long: "haha", "ahahah", "хахах", "lol". No one in danger laughs.
 _LAUGH = re.compile(r"(?:a?(?:ha){2,}h?|(?:he){3,}|lo+l|а?(?:ха){2,}х?|лол)$")
+# Laughing and joking faces say the same ("мафия, меня опять убили 😂"); tokens hold no emoji.
+_LAUGHING_FACE = re.compile("[\U0001F600-\U0001F606\U0001F923\U0001F639\U0001F648"
+                            "\U0001F61B-\U0001F61D\U0001F92A]")
 # A year in this range dates a message to history: no one's danger today happened then.
 HISTORY_YEARS = (1900, 1989)
 FUZZY_WEIGHT = 0.85  # a typo-corrected word counts a little less than an exact one
@@ -241,7 +244,8 @@ class Index:
             classes = {f: c for f, c in classes.items() if f != "не"}
         danger = self.danger.find(list(dict.fromkeys(classes.get(f, f) for f in feats)),
                                   personal=not self.one_letter_cues.isdisjoint(said),
-                                  about_subject=self._about_subject(said),
+                                  about_subject=self._about_subject(said)
+                                  or _LAUGHING_FACE.search(text) is not None,
                                   typed=self._as_written(said)) \
             if with_danger else None
         # Words only danger examples use are, to the topics, words they do not know.
