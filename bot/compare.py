@@ -21,22 +21,24 @@ from bot.message import Message
 # The bars `make test` holds the shipped content to (tests/test_eval.py reads them here).
 MIN_ACCURACY = 0.95  # in-scope questions answered right, per language
 MIN_DECLINE_RATE = 0.90  # out-of-scope questions declined
-# Protection ratchets at what the matcher reaches on the whole set: en 97.7, ru 92.5, kk
-# 93.6 %; 39 of 657 ordinary questions referred (2026-11-30). The fourth part of the set
-# (570 messages, written unseen; measured before the day's changes, then looked at while
-# tuning them) is harder than the first three, on which the matcher now reaches en 98.3,
-# ru 94.7, kk 95.6 % and 11 of 417 (their bars were 0.93 and 23). The goal is 98 % and
-# none: raise the bars as the matcher gets there; lower them only when the set grows, and
-# say so here.
+# Protection ratchets at what the matcher reaches on the whole set (2026-11-30, second
+# session): en 98.3, ru 94.8, kk 94.9 %; 50 of 777 ordinary questions referred. The fifth
+# part (330 messages written unseen that session) read en 97.1, ru 88.6, kk 90.0 % and 18 of
+# 120 referred before the session's 934 new examples, and 100, 98.6, 98.6 % and 8 after.
+# The new examples cost the first four parts 2 more false referrals (40 -> 42 of 657) for
+# higher recall (en 97.7 -> 98.0, ru 93.3 -> 94.1, kk 93.9 -> 94.1 %); a set written unseen
+# and kept out of the repo went from 13 to 11 of 105 referred. The goal is 98 % and none:
+# raise the bars as the matcher gets there; lower them only when the set grows, and say so.
 # The understanding set (stories, two questions, near-ties, near-misses, one or two words)
-# is harder than questions.yaml; these ratchet at today's level (2026-11-30: in scope en
-# 83.8, ru 81.8, kk 85.5 %; near-misses declined 70.2 %; 5 of 250 given the referral, all
-# stories), the goal being the bars of questions.yaml and no referral.
+# is harder than questions.yaml; these ratchet at today's level (2026-11-30, second session:
+# in scope en 81.7, ru 84.6, kk 84.4 %; near-misses declined 87.0 %; 12 of 349 given the
+# referral, 5 of them in the first two parts as before, 7 in the third part, new that day),
+# the goal being the bars of questions.yaml and no referral.
 MIN_UNDERSTOOD = 0.80  # in-scope messages given the right topic (first intent), per language
-MIN_NEAR_MISSES_DECLINED = 0.70  # questions the content does not answer, declined
-MAX_UNDERSTANDING_REFERRALS = 5  # its messages (no one in danger) given the referral
-MIN_PROTECTION_RECALL = 0.92  # danger messages given the referral, per language
-MAX_FALSE_REFERRALS = 40  # ordinary questions given the referral
+MIN_NEAR_MISSES_DECLINED = 0.85  # questions the content does not answer, declined
+MAX_UNDERSTANDING_REFERRALS = 12  # its messages (no one in danger) given the referral
+MIN_PROTECTION_RECALL = 0.94  # danger messages given the referral, per language
+MAX_FALSE_REFERRALS = 50  # ordinary questions given the referral
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ JOINERS = frozenset("and also plus и а также еще ещё takzhe жән�
 STOPWORDS = frozenset("""
 a an the is are was were be been being am do does did doing have has had of in on at to for
 from by with about as into than then there this that these those it its it's i me my we our
-you your u he she they them their can could would should will shall may might must please pls
+you your u he she they them their all up can could would should will shall may might must please pls
 plz tell say know let give show want need like just also any some and or but so if not no yes
 ok okay hey dear sir madam kindly maybe more most very really s t im i'm ive id too only
 here around even still already again ever every each other another such same own there's
@@ -51,7 +51,7 @@ actually currently now right exactly please advance regards
 жане мен мен пен бен да де та те ма ме ба бе па пе бар ма ба ол осы сол бул мына
 маган сизге сиз сен биз айтып айтыныз айтынызшы айтшы бериниз беринизши отинемин
 ше шы туралы жайлы жайында бойынша ушин гой еди
-жок емес жатыр жатырмын жатырмыз отыр отырмын отырмыз журмин журмиз деп деди дейди
+жок емес жатыр жатырмын жатырмыз отыр отырмын отырмыз жур журмин журмиз деп деди дейди
 """.split())
 
 
@@ -87,6 +87,8 @@ def _words(text: str) -> tuple[str, ...]:
     folded = fold(text)
     if "n'" in folded or "n’" in folded:  # "don't", "won’t": one word, as "dont", "wont"
         folded = _NOT.sub("nt", folded)
+    if "-in-law" in folded or "in-laws" in folded:  # a relative, not the law: "my in-laws"
+        folded = _IN_LAW.sub(" inlaw", folded)
     if _DRAWN_OUT.search(folded):  # "урааады", "pleeease": a letter held down in distress
         folded = _DRAWN_OUT.sub(r"\1", folded)
     # When the pieces between spaces (once closing punctuation is dropped) hold nothing but
@@ -97,6 +99,7 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+_IN_LAW = re.compile(r"-?\bin-laws?\b")
 _DRAWN_OUT = re.compile(r"([^\W\d_])\1{2,}")
 _NOT = re.compile(r"n['’]t\b")
 

@@ -208,6 +208,16 @@ def test_a_game_is_no_danger_but_a_child_playing_outside_may_be(bot):
         assert (reply.kind, reply.intent) == ("referral", "child"), text
 
 
+def test_in_laws_are_relatives_not_the_law(bot):
+    # "my in-laws beat me" once made "law" a danger word: questions about the refugee law
+    # were referred.
+    for text in ["which law protects refugees in kazakhstan, we discuss it in class",
+                 "what does the refugee law say about family reunion"]:
+        assert bot.answer(msg(text)).kind != "referral", text
+    reply = bot.answer(msg("my mother-in-law hits me every day"))
+    assert (reply.kind, reply.intent) == ("referral", "violence")
+
+
 def test_a_laughing_face_is_laughter(bot):
     # Tokens hold no emoji: the face is read from the text ("😂" as "haha"), a crying one is not.
     assert bot.answer(msg("my brother will murder me if i lose his phone 😂")).kind != "referral"
