@@ -21,24 +21,26 @@ from bot.message import Message
 # The bars `make test` holds the shipped content to (tests/test_eval.py reads them here).
 MIN_ACCURACY = 0.95  # in-scope questions answered right, per language
 MIN_DECLINE_RATE = 0.90  # out-of-scope questions declined
-# Protection ratchets at what the matcher reaches on the whole set (2026-11-30, second
-# session): en 98.3, ru 94.8, kk 94.9 %; 50 of 777 ordinary questions referred. The fifth
-# part (330 messages written unseen that session) read en 97.1, ru 88.6, kk 90.0 % and 18 of
-# 120 referred before the session's 934 new examples, and 100, 98.6, 98.6 % and 8 after.
-# The new examples cost the first four parts 2 more false referrals (40 -> 42 of 657) for
-# higher recall (en 97.7 -> 98.0, ru 93.3 -> 94.1, kk 93.9 -> 94.1 %); a set written unseen
-# and kept out of the repo went from 13 to 11 of 105 referred. The goal is 98 % and none:
-# raise the bars as the matcher gets there; lower them only when the set grows, and say so.
+# Protection ratchets at what the matcher reaches on the whole set (2026-11-30, third
+# session): en 98.3, ru 95.8, kk 95.1 %; 64 of 897 ordinary questions referred. The sixth
+# part (360 messages written unseen that session) read en 90.0, ru 95.0, kk 91.7 % and 27 of
+# 120 referred before the session's new examples and look-alikes, and 96.7, 98.3, 98.3 % and
+# 15 after; the first five parts went from 50 to 49 of 777 referred, and a set written unseen
+# and kept out of the repo from 9 to 6 of 60 referred, for one danger message fewer in en and
+# in kk of 30 each. The goal is 98 % and none: raise the bars as the matcher gets there;
+# lower them only when the set grows, and say so.
 # The understanding set (stories, two questions, near-ties, near-misses, one or two words)
-# is harder than questions.yaml; these ratchet at today's level (2026-11-30, second session:
-# in scope en 81.7, ru 84.6, kk 84.4 %; near-misses declined 87.0 %; 12 of 349 given the
-# referral, 5 of them in the first two parts as before, 7 in the third part, new that day),
-# the goal being the bars of questions.yaml and no referral.
-MIN_UNDERSTOOD = 0.80  # in-scope messages given the right topic (first intent), per language
-MIN_NEAR_MISSES_DECLINED = 0.85  # questions the content does not answer, declined
-MAX_UNDERSTANDING_REFERRALS = 12  # its messages (no one in danger) given the referral
-MIN_PROTECTION_RECALL = 0.94  # danger messages given the referral, per language
-MAX_FALSE_REFERRALS = 50  # ordinary questions given the referral
+# is harder than questions.yaml; these ratchet at today's level (2026-11-30, third session:
+# in scope en 77.3, ru 79.4, kk 80.0 %; near-misses declined 89.6 %; 23 of 480 given the
+# referral). The first three parts hold what they read before (en 81.7, ru 84.6, kk 84.4 %,
+# 12 referrals); the fourth part, new that day, reads 71 % in each language and 11 referrals,
+# mostly stories of hardship that share words with danger. The goal is the bars of
+# questions.yaml and no referral.
+MIN_UNDERSTOOD = 0.77  # in-scope messages given the right topic (first intent), per language
+MIN_NEAR_MISSES_DECLINED = 0.88  # questions the content does not answer, declined
+MAX_UNDERSTANDING_REFERRALS = 23  # its messages (no one in danger) given the referral
+MIN_PROTECTION_RECALL = 0.95  # danger messages given the referral, per language
+MAX_FALSE_REFERRALS = 64  # ordinary questions given the referral
 
 
 @dataclass(frozen=True)

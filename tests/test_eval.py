@@ -141,5 +141,5 @@ def test_the_understanding_bars_name_what_fell(bot):
     items = [{"q": "they will deport me tomorrow", "lang": "en", "intent": "asylum", "kind": "story"},
              {"q": "where is the unhcr office", "lang": "en", "intent": None, "kind": "near-miss"}]
     lines = under_bars(evaluate(bot, items))
-    assert lines[0] == "understood in en: 0.0%, under 80%"
-    assert lines[1] == "0.0% of near-misses declined, under 85%"
+    assert lines[0] == "understood in en: 0.0%, under 77%"
+    assert lines[1] == "0.0% of near-misses declined, under 88%"

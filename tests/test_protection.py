@@ -218,6 +218,16 @@ def test_in_laws_are_relatives_not_the_law(bot):
     assert (reply.kind, reply.intent) == ("referral", "violence")
 
 
+def test_statistics_are_the_subject_not_someone_s_danger(bot):
+    # A journalist asking for trafficking figures was read as a trafficked person. A sport
+    # is no subject word: "after football they beat my brother" is danger.
+    for text in ["journalist here, do you have statistics on human trafficking victims in kz",
+                 "журналистпин, адам саудасы бойынша сонгы 3 жылдын статистикасы бар ма"]:
+        assert bot.answer(msg(text)).kind != "referral", text
+    reply = bot.answer(msg("после футбола брата избили и забрали в полицию"))
+    assert reply.kind == "referral"
+
+
 def test_a_laughing_face_is_laughter(bot):
     # Tokens hold no emoji: the face is read from the text ("😂" as "haha"), a crying one is not.
     assert bot.answer(msg("my brother will murder me if i lose his phone 😂")).kind != "referral"

@@ -369,3 +369,14 @@ def test_of_two_questions_the_unclear_one_is_offered_as_the_first_button(bot):
     assert (reply.kind, reply.intent, reply.also) == ("answer", "office", None)
     assert reply.suggestions[0] == "head"
     assert bot.index.understand("бжкб кеңсесі қай қалада және оның басшысы кім").also.score < 0.6
+
+
+@pytest.mark.parametrize("text, lang", [("where is the unicef office in astana", "en"),
+                                        ("а где офис мом в алматы", "ru"),
+                                        ("юнисеф кенсеси алматыда кайда", "kk")])
+def test_another_agency_s_office_is_not_unhcr_s(bot, text, lang):
+    # It used to get UNHCR's office answer: the words "office" and the city are shared.
+    reply = bot.answer(msg(text))
+    assert (reply.kind, reply.lang) == ("decline", lang)
+    assert reply.suggestions == ("office",)
+    assert bot.answer(msg("where is the unhcr office in astana")).intent == "office"
