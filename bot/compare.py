@@ -23,7 +23,7 @@ MIN_ACCURACY = 0.95  # in-scope questions answered right, per language
 MIN_DECLINE_RATE = 0.90  # out-of-scope questions declined
 # Protection ratchets at what the matcher reaches on the whole set (2026-11-30, third
 # session): en 98.3, ru 95.8, kk 95.1 %; 64 of 897 ordinary questions referred. The sixth
-# part (360 messages written unseen that session) read en 90.0, ru 95.0, kk 91.7 % and 27 of
+# part (299 messages written unseen that session) read en 90.0, ru 95.0, kk 91.5 % and 27 of
 # 120 referred before the session's new examples and look-alikes, and 96.7, 98.3, 98.3 % and
 # 15 after; the first five parts went from 50 to 49 of 777 referred, and a set written unseen
 # and kept out of the repo from 9 to 6 of 60 referred, for one danger message fewer in en and
@@ -33,9 +33,9 @@ MIN_DECLINE_RATE = 0.90  # out-of-scope questions declined
 # is harder than questions.yaml; these ratchet at today's level (2026-11-30, third session:
 # in scope en 77.3, ru 79.4, kk 80.0 %; near-misses declined 89.6 %; 23 of 480 given the
 # referral). The first three parts hold what they read before (en 81.7, ru 84.6, kk 84.4 %,
-# 12 referrals); the fourth part, new that day, reads 71 % in each language and 11 referrals,
-# mostly stories of hardship that share words with danger. The goal is the bars of
-# questions.yaml and no referral.
+# 12 referrals); the fourth part, new that day, went from en 65.7, ru 68.6, kk 64.7 % and 16
+# referrals to 65.7, 65.7, 67.6 % and 11 (mostly stories of hardship that share words with
+# danger). The goal is the bars of questions.yaml and no referral.
 MIN_UNDERSTOOD = 0.77  # in-scope messages given the right topic (first intent), per language
 MIN_NEAR_MISSES_DECLINED = 0.88  # questions the content does not answer, declined
 MAX_UNDERSTANDING_REFERRALS = 23  # its messages (no one in danger) given the referral
