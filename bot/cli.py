@@ -164,21 +164,38 @@ def cmd_explain(args) -> int:
 
 def explain_danger(bot: Bot, match: Match) -> str:
     """The danger reading of a message and the rule that decides between it and a topic."""
-    from bot.understanding.danger import STORY_WORDS
+    from bot.understanding.danger import (
+        ORDINARY_ODDS,
+        RESCUE_ODDS,
+        STORY_WORDS,
+        WEAK_MATCH,
+        is_ordinary,
+    )
     danger, best = match.danger, match.best
     need = bot.content.protection.threshold
     if danger is None:
         return ("danger: none (the message holds no danger example: two of its words, or its "
-                f"one; in a message of {STORY_WORDS} words or more, a word that is not everyday)")
-    lines = [f"danger: {danger.category} {danger.score:.3f} (threshold {need}); "
-             f"example {danger.example!r}; matched: {' '.join(danger.matched)}"]
+                f"one; in a message of {STORY_WORDS} words or more, a word that is not everyday;"
+                f" and the odds of danger from all its words are under {RESCUE_ODDS})")
+    if danger.example:
+        lines = [f"danger: {danger.category} {danger.score:.3f} (threshold {need}); "
+                 f"example {danger.example!r}; matched: {' '.join(danger.matched)}"]
+    else:
+        lines = [f"danger: {danger.category} (no example held; the likeliest category)"]
+    lines.append(f"odds of danger from every word: {danger.odds:+.2f} (referral from "
+                 f"{RESCUE_ODDS:+.1f} whatever the examples; ordinary under {ORDINARY_ODDS:+.1f} "
+                 f"when the example is held under {WEAK_MATCH})")
     if danger.look_alike:
         lines.append(f"look-alike {danger.look_alike!r}: {danger.look_alike_score:.3f}")
-    if danger.score < need:
-        lines.append("rule: under the danger threshold -> no referral")
-    elif danger.about_subject:
+    rescued = danger.odds >= RESCUE_ODDS
+    if danger.about_subject:
         lines.append("rule: the message asks about the subject (a word of the class 'subject') "
                      "-> no referral")
+    elif danger.score < need or is_ordinary(danger):
+        why = "under the danger threshold" if danger.score < need else \
+            "the example is weakly held and the words are ordinary"
+        lines.append(f"rule: {why}; odds {'at or over' if rescued else 'under'} "
+                     f"{RESCUE_ODDS:+.1f} -> {'referral' if rescued else 'no referral'}")
     elif not bot.is_referral(match) and danger.look_alike_score:
         lines.append("rule: the look-alike holds every danger word and is held -> its answer")
     elif best is None or best.score < bot.content.threshold:

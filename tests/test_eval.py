@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot import compare
 from bot.compare import (
     MAX_FALSE_REFERRALS,
     MIN_ACCURACY,
@@ -141,5 +142,5 @@ def test_the_understanding_bars_name_what_fell(bot):
     items = [{"q": "they will deport me tomorrow", "lang": "en", "intent": "asylum", "kind": "story"},
              {"q": "where is the unhcr office", "lang": "en", "intent": None, "kind": "near-miss"}]
     lines = under_bars(evaluate(bot, items))
-    assert lines[0] == "understood in en: 0.0%, under 77%"
-    assert lines[1] == "0.0% of near-misses declined, under 88%"
+    assert lines[0] == f"understood in en: 0.0%, under {compare.MIN_UNDERSTOOD:.0%}"
+    assert lines[1] == f"0.0% of near-misses declined, under {compare.MIN_NEAR_MISSES_DECLINED:.0%}"

@@ -64,7 +64,7 @@ def test_explain_shows_the_danger_score_category_and_rule(capsys):
     assert "danger:" in out and "-> referral" not in out
     main(["explain", "this deadline is killing me, when is the office open"])
     out = capsys.readouterr().out
-    assert "look-alike 'the deadline is killing me': 1.000" in out and "-> its answer" in out
+    assert "look-alike 'the deadline is killing me': 1.000" in out and "-> no referral" in out
 
 
 def test_editor_adds_a_look_alike_and_the_question_is_answered(content_dir):
@@ -258,3 +258,37 @@ def test_a_danger_verb_needs_no_pronoun_and_its_noun_asks_about_the_subject(bot)
                  "what does extradition mean"]:
         assert bot.answer(msg(text)).kind != "referral", text
     assert bot.answer(msg("deported")).kind == "referral"
+
+
+def test_no_news_of_someone_is_no_one_reading_the_news(bot):
+    # "news" says a question about the subject ("news says russia deported many migrants"),
+    # but not after a negation: "no news" of a person taken is danger.
+    for text in ["they took my dad at the market, no news since yesterday",
+                 "police picked up my husband at work, no news from him"]:
+        reply = bot.answer(msg(text))
+        assert (reply.kind, reply.intent, reply.lang) == ("referral", "detention", "en"), text
+    assert bot.answer(msg("news says they deported many migrants from russia, "
+                          "is kazakhstan doing the same")).kind != "referral"
+
+
+def test_danger_in_every_word_gets_the_referral_though_no_example_holds_it(bot, capsys):
+    # Kazakh typed in Latin letters: "I cut my arm again, the blood won't stop". No danger
+    # example holds two of its words; its words are danger words all the same.
+    text = "kolymdy tagy kesip aldym, kan toqtamai jatyr"
+    reply = bot.answer(msg(text))
+    assert (reply.kind, reply.intent, reply.lang) == ("referral", "self-harm", "kk")
+    main(["explain", text])
+    out = capsys.readouterr().out
+    assert "danger: self-harm (no example held; the likeliest category)" in out
+    assert "odds of danger from every word: +" in out and "-> referral" in out
+
+
+def test_a_question_in_ordinary_words_that_weakly_holds_a_danger_example_is_answered(bot):
+    # "rejected" + "appeal" + "days" half-hold "appeal against deportation rejected"; the
+    # rest of the words ask how an asylum procedure works.
+    reply = bot.answer(msg("my asylum claim got rejected, how to appeal it and how many days i have"))
+    assert (reply.kind, reply.intent) == ("answer", "asylum")
+    # Stateless parents asking how to register a birth: no child in danger.
+    reply = bot.answer(msg("ребенок родился в шымкенте, мы с женой без гражданства, "
+                           "как оформить ему свидетельство о рождении"))
+    assert reply.kind != "referral" and reply.lang == "ru"

@@ -1,7 +1,8 @@
 """Understanding a message: the index built once from content, and `Index.understand(text)`.
 
 reading: content into rows; spelling: typos and Latin-typed Russian/Kazakh; language: which
-language; index: weights, postings, scoring; parts: clauses and two questions; danger.
+language; index: weights, postings, scoring; parts: clauses and two questions; danger: the
+example a message holds; odds: the odds of danger from every word.
 """
 from bot.understanding.danger import Danger, referral_wins
 from bot.understanding.index import Index

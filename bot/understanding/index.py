@@ -11,7 +11,7 @@ from operator import mul
 
 from bot.content import Content
 from bot.text import STOP_FEATURES, to_cyrillic, tokens
-from bot.understanding.danger import SUBJECT_CLASS, DangerIndex
+from bot.understanding.danger import NOT_CLASS, SUBJECT_CLASS, DangerIndex
 from bot.understanding.language import LanguageDetector
 from bot.understanding.match import Candidate, Match
 from bot.understanding.parts import parts_of, read_by_parts
@@ -78,13 +78,17 @@ class Index:
         self.threshold = content.threshold
         self.one_letter_cues = cue_tokens(content, lambda name, word: len(word) == 1)
         self.subject_cues = cue_tokens(content, lambda name, word: name == SUBJECT_CLASS)
+        self.negations = cue_tokens(content, lambda name, word: name == NOT_CLASS)
         danger_examples = read_danger(content, vocab, self.word_classes)
         everyday = read_everyday(content, vocab)
         self.token_freq = vocab.counts()
         self._weigh(intents, answers)
         self._index_intents()
         self._index_examples(intents)
-        self.danger = DangerIndex(danger_examples, self._danger_weight, everyday)
+        classes = self.word_classes
+        self.danger = DangerIndex(danger_examples, self._danger_weight, everyday,
+                                  ordinary=[[classes.get(f, f) for f in row]
+                                            for rows in intents.values() for row in rows])
         # Words only danger examples, word classes and everyday words use ("deport", "сына",
         # "chose"): known words, for typo correction and Latin spelling, that no topic uses.
         self.danger_features = (self.danger.features | self.word_classes.keys() | everyday) \
@@ -207,10 +211,12 @@ class Index:
         """Whether a message holds a word of the subject class, as typed or, typed in Latin
         letters, as spelled back in Cyrillic ("diplomnoj": дипломной), a year of history
         ("deported to kazakhstan in 1944": the deportations of peoples, not a danger now), or
-        laughter ("мама меня убьет хахах")."""
+        laughter ("мама меня убьет хахах"). A cue after a negation does not count: "no news
+        since the police took him" is no one reading the news."""
         cues = self.subject_cues
-        return not cues.isdisjoint(said) \
-            or not cues.isdisjoint(to_cyrillic(t) for t in said if t.isascii()) \
+        asserted = [t for n, t in enumerate(said) if n == 0 or said[n - 1] not in self.negations]
+        return not cues.isdisjoint(asserted) \
+            or not cues.isdisjoint(to_cyrillic(t) for t in asserted if t.isascii()) \
             or any(t.isdigit() and len(t) == 4 and HISTORY_YEARS[0] <= int(t) <= HISTORY_YEARS[1]
                    for t in said) \
             or any(map(_LAUGH.match, said))
