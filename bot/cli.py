@@ -155,9 +155,10 @@ def cmd_explain(args) -> int:
               + (f" -> declined, offering '{topic.id}'" if lacks else ""))
     maybe = bot.did_you_mean(match)
     if maybe:
-        from bot.answer import TIE_MARGIN, UNDER_MARGIN
+        from bot.answer import SHORT_FLOOR, SHORT_WORDS, TIE_MARGIN, UNDER_MARGIN
         print(f"did you mean: {', '.join(maybe)} (asked when the best two topics are within "
-              f"{TIE_MARGIN}, or the best is within {UNDER_MARGIN} under the threshold)")
+              f"{TIE_MARGIN}, or the best is within {UNDER_MARGIN} under the threshold, or, "
+              f"in a message of {SHORT_WORDS} words or fewer, from {SHORT_FLOOR})")
     print(explain_danger(bot, match))
     return 0
 

@@ -31,11 +31,12 @@ MIN_DECLINE_RATE = 0.90  # out-of-scope questions declined
 # when the set grows, and say so.
 # The understanding set (stories, two questions, near-ties, near-misses, one or two words)
 # is harder than questions.yaml; these ratchet at today's level (2026-11-30, fourth
-# session: in scope en 80.5, ru 83.3, kk 82.3 %; near-misses declined 90.6 %; 5 of 480
-# given the referral; before the odds, 77.3, 79.4, 80.0 %, 89.6 % and 23: mostly stories
-# of hardship that share words with danger). The goal is the bars of questions.yaml and
-# no referral.
-MIN_UNDERSTOOD = 0.80  # in-scope messages given the right topic (first intent), per language
+# session: in scope en 83.6, ru 83.3, kk 83.1 %; near-misses declined 90.6 %; 5 of 480
+# given the referral; before the odds, 77.3, 79.4, 80.0 %, 89.6 % and 23, mostly stories
+# of hardship that share words with danger; one- and two-word messages asked about rather
+# than declined, bot/answer.py SHORT_FLOOR, took en from 80.5 to 83.6 % and kk from 82.3).
+# The goal is the bars of questions.yaml and no referral.
+MIN_UNDERSTOOD = 0.83  # in-scope messages given the right topic (first intent), per language
 MIN_NEAR_MISSES_DECLINED = 0.90  # questions the content does not answer, declined
 MAX_UNDERSTANDING_REFERRALS = 5  # its messages (no one in danger) given the referral
 MIN_PROTECTION_RECALL = 0.96  # danger messages given the referral, per language

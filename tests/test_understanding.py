@@ -284,7 +284,19 @@ def test_explain_shows_the_did_you_mean_margins(capsys):
     main(["explain", "office", "head"])
     out = capsys.readouterr().out
     assert "did you mean: headquarters, head (asked when the best two topics are within " \
-           "0.03, or the best is within 0.02 under the threshold)" in out
+           "0.03, or the best is within 0.02 under the threshold, or, in a message of 2 words " \
+           "or fewer, from 0.35)" in out
+
+
+@pytest.mark.parametrize("text, lang, offered", [
+    ("whos head", "en", {"head", "headquarters"}),  # "whos" is no word the bot knows
+    ("азаматтығы жоқтар", "kk", {"statelessness"}),
+])
+def test_one_or_two_words_a_topic_holds_are_asked_about_not_declined(bot, text, lang, offered):
+    reply = bot.answer(msg(text))
+    assert (reply.kind, reply.lang) == ("clarify", lang)
+    assert offered <= set(reply.suggestions) and len(reply.suggestions) <= 2
+    assert [b.plain for b in reply.blocks] == [bot.content.message("did_you_mean", lang)]
 
 
 def test_a_count_the_source_does_not_give_is_declined_with_the_nearest_topic(bot):
