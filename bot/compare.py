@@ -22,25 +22,27 @@ from bot.message import Message
 MIN_ACCURACY = 0.95  # in-scope questions answered right, per language
 MIN_DECLINE_RATE = 0.90  # out-of-scope questions declined
 # Protection ratchets at what the matcher reaches on the whole set (2026-11-30, fourth
-# session, with the odds of danger from every word, bot/understanding/odds.py): en 98.1,
-# ru 96.8, kk 96.3 %; 39 of 897 ordinary questions referred (before the odds: 98.3, 95.8,
-# 95.1 % and 64). On sets written unseen that session and kept out of the repo, the odds
-# took false referrals from 18 to 13 of 60 ordinary protection messages and from 13 to 0 of
-# 150 understanding messages, and caught one more danger message of 90.
+# session, with the odds of danger from every word, bot/understanding/odds.py): en 98.0,
+# ru 96.6, kk 96.5 %; 52 of 957 ordinary questions referred. The first six parts read 98.3,
+# 95.8, 95.1 % and 64 of 897 referred before the odds, 98.1, 96.8, 96.3 % and 39 after. The
+# seventh part, written unseen that session and read only as totals until it joined, went
+# from 96.7, 93.3, 96.7 % and 18 of 60 referred to 96.7, 93.3, 100 % and 13.
 # The goal is 98 % and none: raise the bars as the matcher gets there; lower them only
 # when the set grows, and say so.
 # The understanding set (stories, two questions, near-ties, near-misses, one or two words)
 # is harder than questions.yaml; these ratchet at today's level (2026-11-30, fourth
-# session: in scope en 83.6, ru 83.3, kk 83.1 %; near-misses declined 90.6 %; 5 of 480
-# given the referral; before the odds, 77.3, 79.4, 80.0 %, 89.6 % and 23, mostly stories
-# of hardship that share words with danger; one- and two-word messages asked about rather
-# than declined, bot/answer.py SHORT_FLOOR, took en from 80.5 to 83.6 % and kk from 82.3).
+# session: in scope en 85.1, ru 80.1, kk 86.8 %; near-misses declined 90.5 %; 5 of 615
+# given the referral). The first four parts read 77.3, 79.4, 80.0 %, 89.6 % and 23
+# referrals before the session (mostly stories of hardship that share words with danger),
+# 83.6, 83.3, 83.1 %, 90.6 % and 5 after the odds and the asking about one or two words
+# (bot/answer.py SHORT_FLOOR); the fifth part, written unseen and read only as totals until
+# it joined, went from 75.0, 65.0, 95.0 % and 13 referrals to 92.5, 72.5, 100 % and none.
 # The goal is the bars of questions.yaml and no referral.
-MIN_UNDERSTOOD = 0.83  # in-scope messages given the right topic (first intent), per language
+MIN_UNDERSTOOD = 0.80  # in-scope messages given the right topic (first intent), per language
 MIN_NEAR_MISSES_DECLINED = 0.90  # questions the content does not answer, declined
 MAX_UNDERSTANDING_REFERRALS = 5  # its messages (no one in danger) given the referral
 MIN_PROTECTION_RECALL = 0.96  # danger messages given the referral, per language
-MAX_FALSE_REFERRALS = 39  # ordinary questions given the referral
+MAX_FALSE_REFERRALS = 52  # ordinary questions given the referral
 
 
 @dataclass(frozen=True)
