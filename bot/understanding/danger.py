@@ -63,8 +63,8 @@ LOOK_ALIKE_MARGIN = 0.1
 # The odds of danger read from every word of a message (see `DangerOdds`) decide where one
 # example cannot: a message whose words are this likely danger gets the referral though no
 # example holds it ("my son taken by police, no news"), and one that holds under WEAK_MATCH
-# of an example and whose words are ordinary at these odds does not ("i lost my passport at
-# the bazaar, how do i restore it"). Measured over tests/eval/protection.yaml and
+# of an example and whose words are ordinary at these odds does not ("my asylum claim got
+# rejected, how to appeal it and how many days i have"). Measured over tests/eval/protection.yaml and
 # understanding.yaml: see the comment of `referral_wins`.
 RESCUE_ODDS = 3.0
 ORDINARY_ODDS = -8.0

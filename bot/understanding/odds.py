@@ -5,8 +5,8 @@ the message is not heard. These odds hear all of it: each word counts by how muc
 often danger examples use it than ordinary phrases do (the topics' examples, titles and
 keywords, and the look-alikes), as a naive Bayes classifier counts. "police took my son, no
 news where he is" is danger in every word even when no one example holds two of them;
-"i lost my passport at the bazaar, where do i go to restore it" is ordinary in most of its
-words, though "lost" and "bazaar" are in a child's danger example.
+"my asylum claim got rejected, how to appeal it and how many days i have" is ordinary in
+most of its words, though it half-holds "appeal against deportation rejected".
 """
 from __future__ import annotations
 
