@@ -11,7 +11,15 @@ from bot.markup import parse_markup
 from bot.message import HELPFUL, NOT_HELPFUL, Block, Choice, Message, Reply, Span
 from bot.state import retention_facts
 from bot.text import STOP_FEATURES, normalize
-from bot.understanding import Candidate, Danger, Index, Match, near_miss_of, referral_wins
+from bot.understanding import (
+    REFERRAL_RULES,
+    Candidate,
+    Danger,
+    Index,
+    Match,
+    near_miss_of,
+    referral_rule,
+)
 
 SUGGEST_MIN_SCORE = 0.25  # below the threshold but worth offering as "did you mean"
 # "Did you mean...?": asked, with the topics as buttons, when the best two topics answer
@@ -169,14 +177,18 @@ class Bot:
         return self.index.understand(text)
 
     def is_referral(self, match: Match) -> bool:
-        """Whether a reading of a message calls for the referral (see `referral_wins`)."""
+        """Whether a reading of a message calls for the referral (see `referral_rule`)."""
+        return self.referral_rule(match) in REFERRAL_RULES
+
+    def referral_rule(self, match: Match) -> str:
+        """The rule that decides between the referral and a topic (see `referral_rule`)."""
         # A topic read from one part of a message (a clause of a story, one of two
         # questions) never outweighs danger read from the whole: it is offered beside the
         # referral instead.
         best = None if match.clause or match.also else match.best
         if best is not None and self.content.topic(best.intent) is None:
             best = None  # only a topic's answer may stand instead of the referral
-        return referral_wins(match.danger, self.content.protection.threshold,
+        return referral_rule(match.danger, self.content.protection.threshold,
                              best.score if best else 0.0, best.matched if best else (),
                              self.content.threshold)
 

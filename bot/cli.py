@@ -170,7 +170,6 @@ def explain_danger(bot: Bot, match: Match) -> str:
         RESCUE_ODDS,
         STORY_WORDS,
         WEAK_MATCH,
-        is_ordinary,
     )
     danger, best = match.danger, match.best
     need = bot.content.protection.threshold
@@ -188,23 +187,26 @@ def explain_danger(bot: Bot, match: Match) -> str:
                  f"when the example is held under {WEAK_MATCH})")
     if danger.look_alike:
         lines.append(f"look-alike {danger.look_alike!r}: {danger.look_alike_score:.3f}")
-    rescued = danger.odds >= RESCUE_ODDS
-    if danger.about_subject:
+    rule = bot.referral_rule(match)
+    verdict = "referral" if bot.is_referral(match) else "no referral"
+    if rule == "subject":
         lines.append("rule: the message asks about the subject (a word of the class 'subject') "
                      "-> no referral")
-    elif danger.score < need or is_ordinary(danger):
+    elif rule.startswith("odds-"):
         why = "under the danger threshold" if danger.score < need else \
             "the example is weakly held and the words are ordinary"
-        lines.append(f"rule: {why}; odds {'at or over' if rescued else 'under'} "
-                     f"{RESCUE_ODDS:+.1f} -> {'referral' if rescued else 'no referral'}")
-    elif not bot.is_referral(match) and danger.look_alike_score:
-        lines.append("rule: the look-alike holds every danger word and is held -> its answer")
-    elif best is None or best.score < bot.content.threshold:
+        lines.append(f"rule: {why}; odds {'at or over' if rule == 'odds-rescue' else 'under'} "
+                     f"{RESCUE_ODDS:+.1f} -> {verdict}")
+    elif rule.startswith("look-alike"):
+        lines.append("rule: the look-alike holds every danger word and is held; the odds are "
+                     f"{'at or over' if rule == 'look-alike-outweighed' else 'under'} "
+                     f"{RESCUE_ODDS:+.1f} -> {verdict}")
+    elif rule == "no-topic":
         lines.append("rule: no topic is confident -> referral")
-    elif bot.is_referral(match):
+    elif rule == "topic-lacks" and best is not None:
         unheld = [f for f in danger.matched if f not in best.matched]
         lines.append(f"rule: topic '{best.intent}' does not hold {' '.join(unheld)} -> referral")
-    else:
+    elif best is not None:
         lines.append(f"rule: topic '{best.intent}' is confident and holds every danger word "
                      f"-> its answer")
     return "\n".join(lines)

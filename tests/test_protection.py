@@ -292,3 +292,29 @@ def test_a_question_in_ordinary_words_that_weakly_holds_a_danger_example_is_answ
     reply = bot.answer(msg("ребенок родился в шымкенте, мы с женой без гражданства, "
                            "как оформить ему свидетельство о рождении"))
     assert reply.kind != "referral" and reply.lang == "ru"
+
+
+def test_a_look_alike_does_not_outweigh_the_danger_in_the_rest_of_the_message(bot, capsys):
+    # "thanks for everything, goodbye, see you" is a look-alike: it holds every word of the
+    # farewell example. A farewell that also says "tell my mother i tried" is a farewell.
+    text = "thank you for everything. tell my mother i tried. goodbye"
+    reply = bot.answer(msg(text))
+    assert (reply.kind, reply.intent, reply.lang) == ("referral", "self-harm", "en")
+    main(["explain", text])
+    assert "the odds are at or over +3.0 -> referral" in capsys.readouterr().out
+    # The look-alike's own kind of message keeps its ordinary reply.
+    reply = bot.answer(msg("thanks for everything, goodbye, see you tomorrow at the office"))
+    assert reply.kind != "referral"
+
+
+def test_english_class_words_typed_in_a_russian_or_kazakh_message_are_its_own_words(bot):
+    # Russian "no" is "но" (but), not the English "no" of a negation; Kazakh "me" asks a
+    # question, it is not the English "me" of someone in danger.
+    for text, lang in [("policiya ostanovila proverit dokumenty i otpustila, vse norm, no nado "
+                        "li vsegda nosit s soboi spravku?", "ru"),
+                       ("turmeden qashu serialyn kordinder me? qai mausymy jaqsy", "kk")]:
+        reply = bot.answer(msg(text))
+        assert reply.kind != "referral" and reply.lang == lang
+    # In an English message they are what they say.
+    reply = bot.answer(msg("help me, police took my husband and no one tells us where he is"))
+    assert (reply.kind, reply.intent) == ("referral", "detention")

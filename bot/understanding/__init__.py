@@ -4,9 +4,9 @@ reading: content into rows; spelling: typos and Latin-typed Russian/Kazakh; lang
 language; index: weights, postings, scoring; parts: clauses and two questions; danger: the
 example a message holds; odds: the odds of danger from every word.
 """
-from bot.understanding.danger import Danger, referral_wins
+from bot.understanding.danger import REFERRAL_RULES, Danger, referral_rule
 from bot.understanding.index import Index
 from bot.understanding.match import Candidate, Match
 from bot.understanding.reading import near_miss_of
 
-__all__ = ["Candidate", "Danger", "Index", "Match", "near_miss_of", "referral_wins"]
+__all__ = ["REFERRAL_RULES", "Candidate", "Danger", "Index", "Match", "near_miss_of", "referral_rule"]

@@ -65,7 +65,7 @@ LOOK_ALIKE_MARGIN = 0.1
 # example holds it ("my son taken by police, no news"), and one that holds under WEAK_MATCH
 # of an example and whose words are ordinary at these odds does not ("my asylum claim got
 # rejected, how to appeal it and how many days i have"). Measured over tests/eval/protection.yaml and
-# understanding.yaml: see the comment of `referral_wins`.
+# understanding.yaml: see the comment of `referral_rule`.
 RESCUE_ODDS = 3.0
 ORDINARY_ODDS = -8.0
 WEAK_MATCH = 0.8
@@ -232,9 +232,13 @@ def _weights(rows: list[tuple[str, str, list[str]]],
             for f, held in categories.items()}
 
 
-def referral_wins(danger: Danger | None, danger_threshold: float, topic_score: float,
-                  topic_words: Collection[str], topic_threshold: float) -> bool:
-    """Whether a message gets the referral rather than a topic's answer.
+# The rules of `referral_rule` that give the referral; the others give the topic's answer.
+REFERRAL_RULES = frozenset({"odds-rescue", "look-alike-outweighed", "no-topic", "topic-lacks"})
+
+
+def referral_rule(danger: Danger | None, danger_threshold: float, topic_score: float,
+                  topic_words: Collection[str], topic_threshold: float) -> str:
+    """Which rule decides between the referral and a topic's answer (`REFERRAL_RULES` refer).
 
     The costs are not equal: a person in danger who gets a topic menu is harmed, a person
     asking a question who gets the referral is only surprised. So danger, once read, wins,
@@ -252,17 +256,25 @@ def referral_wins(danger: Danger | None, danger_threshold: float, topic_score: f
     WEAK_MATCH 0.8 took 25 false referrals of the protection set and 18 referrals of the
     understanding set away for 7 danger messages; -6 or -4 saved 3 to 6 more for 10 to 17
     danger messages, and WEAK_MATCH 0.9 or 1.0 saved 2 to 5 for 9 to 11.
+    A look-alike does not outweigh the rest of the message: when all its words are danger at
+    RESCUE_ODDS, the referral stands ("thank you for everything. tell my mother i tried.
+    goodbye" holds the look-alike "thanks for everything, goodbye, see you"). Measured on
+    the same sets (2026-11-30, fifth session): 9 more danger messages of 1,559 referred for
+    1 more false referral; at odds 5 or 8 instead, 6 and 2 more for none.
     """
-    if danger is None or danger.about_subject:
-        return False
+    if danger is None:
+        return "none"
+    if danger.about_subject:
+        return "subject"
     if danger.score < danger_threshold or is_ordinary(danger):
-        return danger.odds >= RESCUE_ODDS
+        return "odds-rescue" if danger.odds >= RESCUE_ODDS else "odds-ordinary"
     if danger.look_alike_score >= min(danger.score - LOOK_ALIKE_MARGIN, LOOK_ALIKE_HELD):
-        return False  # an ordinary message holds every danger word, and the message holds it
+        # an ordinary message holds every danger word, and the message holds it
+        return "look-alike-outweighed" if danger.odds >= RESCUE_ODDS else "look-alike"
     if topic_score < topic_threshold:
-        return True
+        return "no-topic"
     danger_words = {f for f in danger.matched if not is_word_class(f)}
-    return not danger_words <= set(topic_words)
+    return "topic-holds" if danger_words <= set(topic_words) else "topic-lacks"
 
 
 def is_ordinary(danger: Danger) -> bool:

@@ -75,6 +75,13 @@ class Index:
         intents, answers = read_phrases(content, vocab)
         self.intent_ids = list(intents)
         self.word_classes = read_word_classes(content, vocab)
+        # In a message certainly written in a language of another alphabet, a class word
+        # typed in Latin letters is that language's word: Kazakh "me" asks a question
+        # ("policiyaga trening otkizesizder me"), it is not the English "me" of <someone>.
+        self.latin_languages = frozenset(
+            lang for by_lang in content.protection.word_classes.values()
+            for lang, words in by_lang.items() if all(w.isascii() for w in words))
+        self.cyrillic_classes = {f: c for f, c in self.word_classes.items() if not f.isascii()}
         self.threshold = content.threshold
         self.one_letter_cues = cue_tokens(content, lambda name, word: len(word) == 1)
         self.subject_cues = cue_tokens(content, lambda name, word: name == SUBJECT_CLASS)
@@ -244,6 +251,10 @@ class Index:
         """Score every intent sharing a word with `text`; best first."""
         feats, corrections, unknown = self.analyse(text)
         classes = self.word_classes
+        if with_danger:
+            lang, certain = self.languages.detect(text)
+            if certain and lang not in self.latin_languages:
+                classes = self.cyrillic_classes
         # "I" is one letter, so no feature; but "i was raped" says who it happened to.
         said = tokens(text)
         if _KAZAKH_WHAT.search(text):  # "депортация деген не?": не is "what", not "not"
