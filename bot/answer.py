@@ -20,6 +20,7 @@ from bot.understanding import (
     near_miss_of,
     referral_rule,
 )
+from bot.understanding.parts import CLAUSE_FLOOR
 
 SUGGEST_MIN_SCORE = 0.25  # below the threshold but worth offering as "did you mean"
 # "Did you mean...?": asked, with the topics as buttons, when the best two topics answer
@@ -344,12 +345,15 @@ class Bot:
         """The topics to ask about ("did you mean...?"), when the reading is in doubt: the
         best two within TIE_MARGIN, the best just under the threshold, or the best two of a
         short message from SHORT_FLOOR; else none."""
-        if match.also or match.clause:
+        if match.also:
             return []
         topics = [c for c in match.candidates[:2] if self.content.topic(c.intent)]
         if not topics or topics[0] is not match.best:
             return []
         need = self.content.threshold
+        if match.clause:  # a story's best part: asked about when it is not clear
+            return [c.intent for c in topics if c.score >= CLAUSE_FLOOR] \
+                if topics[0].score < need else []
         first, second = topics[0], topics[1] if len(topics) > 1 else None
         if first.score >= need:
             tied = second is not None and first.score - second.score < TIE_MARGIN

@@ -156,9 +156,11 @@ def cmd_explain(args) -> int:
     maybe = bot.did_you_mean(match)
     if maybe:
         from bot.answer import SHORT_FLOOR, SHORT_WORDS, TIE_MARGIN, UNDER_MARGIN
+        from bot.understanding.parts import CLAUSE_FLOOR
         print(f"did you mean: {', '.join(maybe)} (asked when the best two topics are within "
               f"{TIE_MARGIN}, or the best is within {UNDER_MARGIN} under the threshold, or, "
-              f"in a message of {SHORT_WORDS} words or fewer, from {SHORT_FLOOR})")
+              f"in a message of {SHORT_WORDS} words or fewer, from {SHORT_FLOOR}, or, in the "
+              f"best part of a story, from {CLAUSE_FLOOR})")
     print(explain_danger(bot, match))
     return 0
 

@@ -228,6 +228,31 @@ def test_a_story_with_no_question_the_bot_knows_is_still_declined(bot):
     assert reply.kind == "decline"
 
 
+def test_a_story_whose_question_is_just_unclear_is_asked_about_not_declined(bot, capsys):
+    # The question at the end reads 0.58 among the story's words: under the threshold, so
+    # it used to be declined; now its topic is offered.
+    text = ("hi there. my family is from herat, we have refugee status and live in almaty. my "
+            "husband is ill and cannot work. is there any cash support from unhcr for families "
+            "in our situation?")
+    reply = bot.answer(msg(text))
+    assert (reply.kind, reply.lang, reply.suggestions) == ("clarify", "en", ("assistance",))
+    assert [b.plain for b in reply.blocks] == [bot.content.message("did_you_mean", "en")]
+    from bot.cli import main
+    main(["explain", text])
+    out = capsys.readouterr().out
+    assert "read from the clause: 'is there any cash support from unhcr for families in our " \
+           "situation'" in out and "did you mean: assistance" in out
+
+
+def test_a_common_word_is_not_read_as_a_typo_of_a_danger_word(bot):
+    # "нашей" (our) is no typo of "нашёл" (found, as in "found a lost child"): a family that
+    # lost its income asks for support, no child is lost.
+    reply = bot.answer(msg("мы семья из сирии, живём в астане. жена беременна, я потерял работу"
+                           " в прошлом месяце. бывает ли у увкб денежная поддержка для семей в "
+                           "нашей ситуации?"))
+    assert reply.kind != "referral" and reply.lang == "ru"
+
+
 def test_explain_shows_the_clause_a_story_was_read_from(capsys):
     from bot.cli import main
     main(["explain", "i arrived in almaty last week, how can i ask for asylum here"])
@@ -285,7 +310,7 @@ def test_explain_shows_the_did_you_mean_margins(capsys):
     out = capsys.readouterr().out
     assert "did you mean: headquarters, head (asked when the best two topics are within " \
            "0.03, or the best is within 0.02 under the threshold, or, in a message of 2 words " \
-           "or fewer, from 0.35)" in out
+           "or fewer, from 0.35, or, in the best part of a story, from 0.55)" in out
 
 
 @pytest.mark.parametrize("text, lang, offered", [

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from bot.text import STOPWORDS, feature, to_cyrillic
+from bot.text import STOP_FEATURES, STOPWORDS, feature, to_cyrillic
 
 
 def _deletes(word: str) -> list[str]:
@@ -88,7 +88,7 @@ class Speller:
             # In Russian or Kazakh typed in Latin letters, an English word known only from
             # danger examples ("men", "bar") is read again: it is most likely мен, бар.
             if (not self._known(f) or (transliterate and f in self._danger_features)) \
-                    and tok not in STOPWORDS:
+                    and tok not in STOPWORDS and f not in STOP_FEATURES:
                 fixed = self._corrections(tok, transliterate)
                 if fixed is not None:
                     corrections.append((tok, fixed))
