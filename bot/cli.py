@@ -168,6 +168,7 @@ def cmd_explain(args) -> int:
 def explain_danger(bot: Bot, match: Match) -> str:
     """The danger reading of a message and the rule that decides between it and a topic."""
     from bot.understanding.danger import (
+        FAR_ORDINARY_ODDS,
         ORDINARY_ODDS,
         RESCUE_ODDS,
         STORY_WORDS,
@@ -196,6 +197,8 @@ def explain_danger(bot: Bot, match: Match) -> str:
                      "-> no referral")
     elif rule.startswith("odds-"):
         why = "under the danger threshold" if danger.score < need else \
+            f"the words are far from danger (odds under {FAR_ORDINARY_ODDS:+.1f})" \
+            if danger.odds < FAR_ORDINARY_ODDS else \
             "the example is weakly held and the words are ordinary"
         lines.append(f"rule: {why}; odds {'at or over' if rule == 'odds-rescue' else 'under'} "
                      f"{RESCUE_ODDS:+.1f} -> {verdict}")

@@ -150,7 +150,7 @@ def test_a_long_story_with_a_word_of_harm_gets_the_referral(bot):
 
 
 def test_explain_names_the_everyday_rule(capsys):
-    main(["explain", *STORIES[0].split()])
+    main(["explain", *STORIES[1].split()])
     assert "a word that is not everyday" in capsys.readouterr().out
 
 
@@ -272,15 +272,15 @@ def test_no_news_of_someone_is_no_one_reading_the_news(bot):
 
 
 def test_danger_in_every_word_gets_the_referral_though_no_example_holds_it(bot, capsys):
-    # Kazakh typed in Latin letters: "I cut my arm again, the blood won't stop". No danger
-    # example holds two of its words; its words are danger words all the same.
-    text = "kolymdy tagy kesip aldym, kan toqtamai jatyr"
+    # Kazakh typed in Latin letters: "I slashed my arm with a knife again, the blood won't
+    # stop". No danger example holds enough of it; its words are danger words all the same.
+    text = "qolymdy pyshaqpen tagy tildim, qan toqtamaidy"
     reply = bot.answer(msg(text))
     assert (reply.kind, reply.intent, reply.lang) == ("referral", "self-harm", "kk")
     main(["explain", text])
     out = capsys.readouterr().out
-    assert "danger: self-harm (no example held; the likeliest category)" in out
-    assert "odds of danger from every word: +" in out and "-> referral" in out
+    assert "rule: under the danger threshold; odds at or over +3.0 -> referral" in out
+    assert "odds of danger from every word: +" in out
 
 
 def test_a_question_in_ordinary_words_that_weakly_holds_a_danger_example_is_answered(bot):
@@ -318,3 +318,16 @@ def test_english_class_words_typed_in_a_russian_or_kazakh_message_are_its_own_wo
     # In an English message they are what they say.
     reply = bot.answer(msg("help me, police took my husband and no one tells us where he is"))
     assert (reply.kind, reply.intent) == ("referral", "detention")
+
+
+def test_a_question_whose_words_are_far_from_danger_gets_no_referral(bot, capsys):
+    # A student's and a journalist's questions hold a danger example ("held in detention",
+    # "extradition") in words that are, all of them, the law topic's.
+    for text in ["journalist here. what does kazakh law say about how long a foreigner can be "
+                 "held in a detention centre before the court decides?",
+                 "I'm a law student preparing a moot court case on extradition and "
+                 "non-refoulement. does kazakh law protect refugees from extradition?"]:
+        assert bot.answer(msg(text)).kind != "referral"
+    main(["explain", "journalist here. what does kazakh law say about how long a foreigner can "
+                     "be held in a detention centre before the court decides?"])
+    assert "the words are far from danger" in capsys.readouterr().out

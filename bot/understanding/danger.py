@@ -69,6 +69,13 @@ LOOK_ALIKE_MARGIN = 0.1
 RESCUE_ODDS = 3.0
 ORDINARY_ODDS = -8.0
 WEAK_MATCH = 0.8
+# Words this ordinary are no danger however much of an example the message holds: a story of
+# a family whose father lost his job holds "lost" and <child> ("our child is lost"), and
+# every other word of it is a topic's. Measured on tests/eval (2026-11-30, fifth session):
+# at -20, 6 fewer false referrals of the protection set's 957 and 7 fewer referrals of the
+# understanding set's 615, no danger message lost; at -17, -15 and -12, 1, 2 and 3 fewer
+# again for 3, 7 and 17 danger messages.
+FAR_ORDINARY_ODDS = -20.0
 
 
 @dataclass(frozen=True)
@@ -278,5 +285,7 @@ def referral_rule(danger: Danger | None, danger_threshold: float, topic_score: f
 
 
 def is_ordinary(danger: Danger) -> bool:
-    """Whether a message holds little of its danger example and its words are ordinary."""
-    return danger.score < WEAK_MATCH and danger.odds < ORDINARY_ODDS
+    """Whether a message's words are ordinary: far from danger, or ordinary and holding
+    little of its danger example."""
+    return danger.odds < FAR_ORDINARY_ODDS \
+        or (danger.score < WEAK_MATCH and danger.odds < ORDINARY_ODDS)
