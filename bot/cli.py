@@ -173,6 +173,7 @@ def explain_danger(bot: Bot, match: Match) -> str:
         RESCUE_ODDS,
         STORY_WORDS,
         WEAK_MATCH,
+        is_far_from_danger,
     )
     danger, best = match.danger, match.best
     need = bot.content.protection.threshold
@@ -190,16 +191,21 @@ def explain_danger(bot: Bot, match: Match) -> str:
                  f"when the example is held under {WEAK_MATCH})")
     if danger.look_alike:
         lines.append(f"look-alike {danger.look_alike!r}: {danger.look_alike_score:.3f}")
+    if danger.said_in_ordinary_words and danger.odds < FAR_ORDINARY_ODDS:
+        lines.append(f"'{danger.category}' is said in ordinary words: odds under "
+                     f"{FAR_ORDINARY_ODDS:+.1f} do not take its referral away")
     rule = bot.referral_rule(match)
     verdict = "referral" if bot.is_referral(match) else "no referral"
     if rule == "subject":
         lines.append("rule: the message asks about the subject (a word of the class 'subject') "
                      "-> no referral")
     elif rule.startswith("odds-"):
-        why = "under the danger threshold" if danger.score < need else \
-            f"the words are far from danger (odds under {FAR_ORDINARY_ODDS:+.1f})" \
-            if danger.odds < FAR_ORDINARY_ODDS else \
-            "the example is weakly held and the words are ordinary"
+        if danger.score < need:
+            why = "under the danger threshold"
+        elif is_far_from_danger(danger):
+            why = f"the words are far from danger (odds under {FAR_ORDINARY_ODDS:+.1f})"
+        else:
+            why = "the example is weakly held and the words are ordinary"
         lines.append(f"rule: {why}; odds {'at or over' if rule == 'odds-rescue' else 'under'} "
                      f"{RESCUE_ODDS:+.1f} -> {verdict}")
     elif rule.startswith("look-alike"):

@@ -63,6 +63,8 @@ class DangerCategory:
     points_to: tuple[str, ...]  # topic ids the referral offers as buttons
     replies: Mapping[str, str]  # lang -> the referral text (markup)
     examples: Mapping[str, tuple[str, ...]]  # lang -> messages that say this danger
+    # People speak of it in ordinary words: the odds of danger never take its referral away.
+    said_in_ordinary_words: bool = False
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,7 @@ def _build_protection(data: dict, languages: Mapping[str, str]) -> Protection:
         sections = {lang: c[lang] for lang in languages if isinstance(c.get(lang), dict)}
         categories.append(DangerCategory(
             id=str(category_id), points_to=tuple(c.get("points_to") or ()),
+            said_in_ordinary_words=bool(c.get("said_in_ordinary_words", False)),
             replies=MappingProxyType({lang: str(s["reply"]).strip() for lang, s in sections.items()}),
             examples=MappingProxyType({lang: tuple(map(str, s.get("examples") or ()))
                                        for lang, s in sections.items()}),

@@ -330,4 +330,19 @@ def test_a_question_whose_words_are_far_from_danger_gets_no_referral(bot, capsys
         assert bot.answer(msg(text)).kind != "referral"
     main(["explain", "journalist here. what does kazakh law say about how long a foreigner can "
                      "be held in a detention centre before the court decides?"])
-    assert "the words are far from danger" in capsys.readouterr().out
+    assert "the words are far from danger (odds under -20.0)" in capsys.readouterr().out
+
+
+def test_a_farewell_after_a_long_ordinary_story_keeps_the_referral(bot, capsys):
+    # The story's words (refugee, status, university, office, UNHCR) add up to odds far from
+    # danger; self-harm is said in ordinary words, so they do not take the referral away.
+    text = ("I am a refugee from Syria, living in Almaty for six years. I was studying at the "
+            "university but had to stop because my refugee status was not renewed and the office "
+            "said wait. My family in Syria is all gone now, the last was my father in January. "
+            "Today I bought a lot of pills at the pharmacy. I just want someone to know my name "
+            "before. Thanks for everything UNHCR does.")
+    reply = bot.answer(msg(text))
+    assert (reply.kind, reply.intent, reply.lang) == ("referral", "self-harm", "en")
+    main(["explain", text])
+    assert "'self-harm' is said in ordinary words: odds under -20.0 do not take its referral " \
+           "away" in capsys.readouterr().out

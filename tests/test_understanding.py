@@ -418,3 +418,15 @@ def test_another_agency_s_office_is_not_unhcr_s(bot, text, lang):
     assert (reply.kind, reply.lang) == ("decline", lang)
     assert reply.suggestions == ("office",)
     assert bot.answer(msg("where is the unhcr office in astana")).intent == "office"
+
+
+def test_central_asia_shortened_in_russian_reads_as_central_asia(bot):
+    # "ЦА" is how Russian speakers write Central Asia: the region topic, not a decline.
+    reply = bot.answer(msg("в каких странах ца есть увкб"))
+    assert (reply.kind, reply.intent, reply.lang) == ("answer", "region", "ru")
+
+
+def test_a_meeting_of_ministers_in_2013_is_the_conference(bot):
+    # The source: the June 2013 conference "summed up the results" of two years' work.
+    reply = bot.answer(msg("2013 жылғы министрлер жиынының нәтижесі"))
+    assert (reply.kind, reply.intent, reply.lang) == ("answer", "conference-2013", "kk")

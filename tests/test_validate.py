@@ -699,6 +699,15 @@ def test_protection_errors_have_positions(cdir):
     assert p.where.line == line_of(cdir, "protection.yaml", "replly:")
 
 
+def test_said_in_ordinary_words_must_be_true_or_false(cdir):
+    edit(cdir, "protection.yaml", "points_to: [alpha]",
+         "points_to: [alpha]\n    said_in_ordinary_words: often")
+    p = one(errors(check(cdir)), cdir, "protection.yaml",
+            "'said_in_ordinary_words' must be true or false")
+    assert p.hint == "e.g. said_in_ordinary_words: true"
+    assert p.where.line == line_of(cdir, "protection.yaml", "said_in_ordinary_words: often")
+
+
 def test_missing_protection_file_is_an_error(cdir):
     (cdir / "protection.yaml").unlink()
     [p] = check(cdir)

@@ -74,7 +74,12 @@ WEAK_MATCH = 0.8
 # every other word of it is a topic's. Measured on tests/eval (2026-11-30, fifth session):
 # at -20, 6 fewer false referrals of the protection set's 957 and 7 fewer referrals of the
 # understanding set's 615, no danger message lost; at -17, -15 and -12, 1, 2 and 3 fewer
-# again for 3, 7 and 17 danger messages.
+# again for 3, 7 and 17 danger messages. Not for a category said in ordinary words
+# (content/protection.yaml `said_in_ordinary_words`): a long story of loss that ends "I
+# bought a lot of pills today. I just want someone to know my name" adds up to -26. Exempting
+# self-harm cost 1 false referral and 4 understanding referrals, all through four self-harm
+# examples of generic words, since removed ("это последнее что я пишу"; "без меня справитесь",
+# which "справка" held).
 FAR_ORDINARY_ODDS = -20.0
 
 
@@ -95,6 +100,8 @@ class Danger:
     about_subject: bool = False
     # The log-odds of danger from every word of the message (see `DangerOdds`).
     odds: float = 0.0
+    # Its category is said in ordinary words: the odds never take the referral away.
+    said_in_ordinary_words: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +118,15 @@ class DangerIndex:
 
     def __init__(self, examples: Iterable[tuple[str, str, Sequence[str]]],
                  weight: Callable[[str], float], everyday: Collection[str] = frozenset(),
-                 ordinary: Iterable[Sequence[str]] = ()):
+                 ordinary: Iterable[Sequence[str]] = (), plain: Collection[str] = frozenset()):
         """`examples` are (category, text, features), category "" for a look-alike (an
         ordinary message that shares words with danger); `weight(f)` says how much a content
         word tells of danger (rarer in the topics, heavier); `everyday`, the features of
         everyday words (see `EVERYDAY_CLASS`); `ordinary`, the features of other ordinary
-        phrases (the topics'), for the odds of danger."""
+        phrases (the topics'), for the odds of danger; `plain`, the categories said in
+        ordinary words (see `FAR_ORDINARY_ODDS`)."""
         self._everyday = frozenset(everyday)
+        self._plain = frozenset(plain)
         self._examples: list[_Example] = []
         self._postings: dict[str, list[int]] = defaultdict(list)
         rows = [(category, text, list(dict.fromkeys(feats))) for category, text, feats in examples]
@@ -183,7 +192,8 @@ class DangerIndex:
         return Danger(category=example.category, score=round(danger[0], 4), matched=matched,
                       example=example.text, look_alike=alike[3].text if alike else None,
                       look_alike_score=round(alike[0], 4) if alike else 0.0,
-                      about_subject=about_subject, odds=odds)
+                      about_subject=about_subject, odds=odds,
+                      said_in_ordinary_words=example.category in self._plain)
 
 
     def _only_everyday(self, example: _Example, feats: Collection[str]) -> bool:
@@ -287,5 +297,10 @@ def referral_rule(danger: Danger | None, danger_threshold: float, topic_score: f
 def is_ordinary(danger: Danger) -> bool:
     """Whether a message's words are ordinary: far from danger, or ordinary and holding
     little of its danger example."""
-    return danger.odds < FAR_ORDINARY_ODDS \
+    return is_far_from_danger(danger) \
         or (danger.score < WEAK_MATCH and danger.odds < ORDINARY_ODDS)
+
+
+def is_far_from_danger(danger: Danger) -> bool:
+    """Whether a message's words are far from danger, its category not said in ordinary words."""
+    return danger.odds < FAR_ORDINARY_ODDS and not danger.said_in_ordinary_words

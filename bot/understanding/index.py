@@ -95,7 +95,9 @@ class Index:
         classes = self.word_classes
         self.danger = DangerIndex(danger_examples, self._danger_weight, everyday,
                                   ordinary=[[classes.get(f, f) for f in row]
-                                            for rows in intents.values() for row in rows])
+                                            for rows in intents.values() for row in rows],
+                                  plain={c.id for c in content.protection.categories
+                                         if c.said_in_ordinary_words})
         # Words only danger examples, word classes and everyday words use ("deport", "сына",
         # "chose"): known words, for typo correction and Latin spelling, that no topic uses.
         self.danger_features = (self.danger.features | self.word_classes.keys() | everyday) \
