@@ -346,3 +346,13 @@ def test_a_farewell_after_a_long_ordinary_story_keeps_the_referral(bot, capsys):
     main(["explain", text])
     assert "'self-harm' is said in ordinary words: odds under -20.0 do not take its referral " \
            "away" in capsys.readouterr().out
+
+
+def test_asking_a_difference_or_to_donate_is_about_the_subject(bot):
+    # Kazakh typed in Latin letters: "what is the difference between expulsion and
+    # deportation"; someone who wants to give to a fund for children without parents.
+    for text, lang in [("shygaru men deportaciya aiyrmashylygy qandai", "kk"),
+                       ("i want to donate to a fund for children left without parents, is there "
+                        "one", "en")]:
+        reply = bot.answer(msg(text))
+        assert reply.kind != "referral" and reply.lang == lang

@@ -85,6 +85,8 @@ class Index:
         self.threshold = content.threshold
         self.one_letter_cues = cue_tokens(content, lambda name, word: len(word) == 1)
         self.subject_cues = cue_tokens(content, lambda name, word: name == SUBJECT_CLASS)
+        # Spelled back from Latin letters, й is и ("aiyrmashylygy": аиырмашылыгы).
+        self.subject_cues_from_latin = frozenset(c.replace("й", "и") for c in self.subject_cues)
         self.negations = cue_tokens(content, lambda name, word: name == NOT_CLASS)
         danger_examples = read_danger(content, vocab, self.word_classes)
         everyday = read_everyday(content, vocab)
@@ -225,7 +227,8 @@ class Index:
         cues = self.subject_cues
         asserted = [t for n, t in enumerate(said) if n == 0 or said[n - 1] not in self.negations]
         return not cues.isdisjoint(asserted) \
-            or not cues.isdisjoint(to_cyrillic(t) for t in asserted if t.isascii()) \
+            or not self.subject_cues_from_latin.isdisjoint(
+                to_cyrillic(t).replace("й", "и") for t in asserted if t.isascii()) \
             or any(t.isdigit() and len(t) == 4 and HISTORY_YEARS[0] <= int(t) <= HISTORY_YEARS[1]
                    for t in said) \
             or any(map(_LAUGH.match, said))
