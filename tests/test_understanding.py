@@ -430,3 +430,24 @@ def test_a_meeting_of_ministers_in_2013_is_the_conference(bot):
     # The source: the June 2013 conference "summed up the results" of two years' work.
     reply = bot.answer(msg("2013 жылғы министрлер жиынының нәтижесі"))
     assert (reply.kind, reply.intent, reply.lang) == ("answer", "conference-2013", "kk")
+
+
+def test_russian_typed_in_latin_letters_joins_two_questions_with_i(bot):
+    # "where is the unhcr office and who heads it": "i" is и, not the English "I".
+    match = bot.understand("gde nahoditsya ofis uvkb i kto ego glava")
+    assert match.best is not None and match.also is not None
+    assert (match.best.intent, match.also.intent) == ("office", "head")
+    # In English "i" joins nothing: one question, about the office.
+    assert bot.understand("where is the office i need to find it").also is None
+
+
+def test_a_misspelt_function_word_says_nothing(bot):
+    # "actualy" is "actually", not an unknown word weighing as much as the rarest one.
+    reply = bot.answer(msg("what does unhcr actualy do here"))
+    assert (reply.kind, reply.intent) == ("answer", "mandate")
+
+
+def test_unhcr_with_two_letters_swapped_is_unhcr(bot):
+    # "УКВБ" for "УВКБ" (typed in Latin letters here): the office's head, not a decline.
+    reply = bot.answer(msg("kto rukovodit ofisom ukvb"))
+    assert (reply.kind, reply.intent, reply.lang) == ("answer", "head", "ru")

@@ -207,7 +207,7 @@ class Index:
         match = self._understand(text, top)
         best = match.best
         confident = best is not None and best.score >= self.threshold
-        asked = parts_of(text)
+        asked = parts_of(text, self.languages.typed_in_latin(tokens(text)))
         if len(asked) < 2:
             return match
         return read_by_parts(match, confident, asked,

@@ -13,6 +13,9 @@ from bot.understanding.match import Match
 # of "mail.kz"), new lines, and commas; and the words that join two questions.
 _CLAUSE_END = re.compile(r"[.!?;]+(?=\s|$)|\n+|,\s")
 _JOINER = re.compile(r"\b(?:" + "|".join(sorted(JOINERS)) + r")\b", re.IGNORECASE)
+# Russian typed in Latin letters joins with "i" (и), which in English is "I".
+_JOINER_IN_LATIN = re.compile(r"\b(?:" + "|".join(sorted(JOINERS | {"i"})) + r")\b",
+                              re.IGNORECASE)
 # A part of a message is a question of its own when a topic holds this many of its words.
 MIN_QUESTION_WORDS = 2
 # A part no topic answers clearly is offered as a button beside the clear part's answer when
@@ -28,11 +31,12 @@ OFFER_MIN_SCORE = 0.4
 CLAUSE_FLOOR = 0.55
 
 
-def parts_of(text: str) -> list[str]:
+def parts_of(text: str, typed_in_latin: bool = False) -> list[str]:
     """A message's clauses; of a message of one clause, the parts the joining words
-    (and, и, және) separate."""
+    (and, и, және; "i" too when Russian or Kazakh is `typed_in_latin`) separate."""
     parts = [p for p in _CLAUSE_END.split(text) if p.strip()]
-    return parts if len(parts) > 1 else [p for p in _JOINER.split(text) if p.strip()]
+    joiner = _JOINER_IN_LATIN if typed_in_latin else _JOINER
+    return parts if len(parts) > 1 else [p for p in joiner.split(text) if p.strip()]
 
 
 def read_by_parts(whole: Match, confident: bool, parts: Sequence[str],

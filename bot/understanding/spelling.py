@@ -66,7 +66,10 @@ class Speller:
         self._token_freq = token_freq
         self._topic_features = topic_features
         self._danger_features = danger_features
-        self._token_deletes = _deletion_index(t for t in token_freq if len(t) >= 4)
+        # Function words too: "actualy" is "actually", which says nothing, not an unknown
+        # word that weighs as much as the rarest one.
+        self._token_deletes = _deletion_index(
+            t for t in {*token_freq, *STOPWORDS} if len(t) >= 4 and not t.isdigit())
         self._feature_deletes = _deletion_index(
             f for f in (*topic_features, *danger_features) if len(f) >= 4)
         self._corrections = lru_cache(maxsize=cache_size)(self._correct)
@@ -116,7 +119,7 @@ class Speller:
             if spelling != token and self._known(f):
                 return f
             near = _nearest(spelling, self._token_deletes, self._token_freq)
-            if near is not None and self._known(feature(near)):
+            if near is not None and (self._known(feature(near)) or near in STOPWORDS):
                 return feature(near)
             # Stems are matched only for English: a Cyrillic feature is a cut-off prefix,
             # and one letter off ("ответ"/"отвеч") is usually another word.
