@@ -37,7 +37,7 @@ ok okay hey dear sir madam kindly maybe more most very really s t im i'm ive id 
 here around even still already again ever every each other another such same own there's
 what's whats that's thats don't dont doesn't didn't isn't aren't wasn't can't cant won't
 wont would've anyone anybody someone somebody something anything thing things stuff
-actually currently now right exactly please advance regards
+actually currently now right exactly please advance regards ingeneral
 и в во на с со по о об обо про а но или ли же бы ну это этот эта эти то та те тот мне меня
 мы нам вы вам вас ты тебе тебя я он она они их его ее у к ко для из от до за при над под
 никак
@@ -50,7 +50,7 @@ actually currently now right exactly please advance regards
 ваша ваши весь вся все всех всем всё тоже также просто вообще именно здравствуйте
 жане мен мен пен бен да де та те ма ме ба бе па пе бар ма ба ол осы сол бул мына
 маган сизге сиз сен биз айтып айтыныз айтынызшы айтшы бериниз беринизши отинемин
-ше шы туралы жайлы жайында бойынша ушин гой еди
+ше шы туралы жайлы жайында бойынша ушин гой еди жалпы
 жок емес жатыр жатырмын жатырмыз отыр отырмын отырмыз жур журмин журмиз деп деди дейди
 """.split())
 
@@ -89,6 +89,8 @@ def _words(text: str) -> tuple[str, ...]:
         folded = _NOT.sub("nt", folded)
     if "-in-law" in folded or "in-laws" in folded:  # a relative, not the law: "my in-laws"
         folded = _IN_LAW.sub(" inlaw", folded)
+    if "in general" in folded:  # a filler; "general" alone: the General Assembly
+        folded = _IN_GENERAL.sub("ingeneral", folded)
     if _DRAWN_OUT.search(folded):  # "урааады", "pleeease": a letter held down in distress
         folded = _DRAWN_OUT.sub(r"\1", folded)
     # When the pieces between spaces (once closing punctuation is dropped) hold nothing but
@@ -100,6 +102,7 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 _IN_LAW = re.compile(r"-?\bin-laws?\b")
+_IN_GENERAL = re.compile(r"\bin general\b")
 _DRAWN_OUT = re.compile(r"([^\W\d_])\1{2,}")
 _NOT = re.compile(r"n['’]t\b")
 

@@ -451,3 +451,14 @@ def test_unhcr_with_two_letters_swapped_is_unhcr(bot):
     # "УКВБ" for "УВКБ" (typed in Latin letters here): the office's head, not a decline.
     reply = bot.answer(msg("kto rukovodit ofisom ukvb"))
     assert (reply.kind, reply.intent, reply.lang) == ("answer", "head", "ru")
+
+
+def test_in_general_is_a_filler_and_general_alone_the_general_assembly(bot):
+    for text, lang in [("what does unhcr do in general", "en"), ("жалпы бжкб не істейді", "kk")]:
+        reply = bot.answer(msg(text))
+        assert (reply.kind, reply.intent, reply.lang) == ("answer", "mandate", lang)
+    reply = bot.answer(msg("which general assembly resolution created unhcr"))
+    assert (reply.kind, reply.intent) == ("answer", "history")
+    # Asked "in general", a question about deportation is about the subject, not danger.
+    assert bot.answer(msg("in general, can a refugee be deported from kazakhstan")).kind \
+        != "referral"
