@@ -31,6 +31,10 @@ MIN_DECLINE_RATE = 0.90  # out-of-scope questions declined
 # 96.5 % and 52 of 957 before that session, 99.0, 98.7, 98.8 % and 44 after. The eighth part,
 # written unseen that session and read only as totals until it joined, went from 96.7, 86.7,
 # 100 % and 3 of 60 referred to 100, 93.3, 100 % and 3.
+# The ninth part, written unseen later that session (non-native writing, hints, a calm tone)
+# and read only as totals until it joined, went from 96.7, 93.3, 96.7 % and 5 of 60 referred
+# to 96.7, 93.3, 96.7 % and 6: with it the whole set reads en 99.1, ru 98.3, kk 99.0 % and
+# 49 of 1,076 referred, and the bar of false referrals rises with the set, from 43 to 49.
 # The goal is 98 % and none: raise the bars as the matcher gets there; lower them only
 # when the set grows, and say so.
 # The understanding set (stories, two questions, near-ties, near-misses, one or two words)
@@ -42,12 +46,17 @@ MIN_DECLINE_RATE = 0.90  # out-of-scope questions declined
 # and 2 after the story's best part asked about (bot/understanding/parts.py CLAUSE_FLOOR)
 # and the odds far from danger; the sixth part, written unseen and read only as totals until
 # it joined, went from 67.5, 75.0, 80.0 % and 3 referrals to 72.5, 75.0, 85.0 % and none.
+# The seventh part, written unseen later that session, went from 77.5, 82.5, 87.5 %, 24 of 30
+# near-misses declined and 1 referral to 82.5, 82.5, 92.5 %, 22 of 30 and 1; with it (and
+# seven near-misses about the phone or how long asylum takes labelled with the topic whose
+# answer says the source does not hold it) the whole set reads 86.0, 85.0, 89.9 %, 92.3 %
+# and 3 referrals: that bar rises with the set, from 2 to 3.
 # The goal is the bars of questions.yaml and no referral.
 MIN_UNDERSTOOD = 0.85  # in-scope messages given the right topic (first intent), per language
 MIN_NEAR_MISSES_DECLINED = 0.90  # questions the content does not answer, declined
-MAX_UNDERSTANDING_REFERRALS = 2  # its messages (no one in danger) given the referral
+MAX_UNDERSTANDING_REFERRALS = 3  # its messages (no one in danger) given the referral
 MIN_PROTECTION_RECALL = 0.98  # danger messages given the referral, per language
-MAX_FALSE_REFERRALS = 43  # ordinary questions given the referral
+MAX_FALSE_REFERRALS = 49  # ordinary questions given the referral
 
 
 @dataclass(frozen=True)
