@@ -33,7 +33,8 @@ MIN_DECLINE_RATE = 0.90  # out-of-scope questions declined
 # 100 % and 3 of 60 referred to 100, 93.3, 100 % and 3.
 # The ninth part, written unseen later that session (non-native writing, hints, a calm tone)
 # and read only as totals until it joined, went from 96.7, 93.3, 96.7 % and 5 of 60 referred
-# to 96.7, 93.3, 96.7 % and 6: with it the whole set reads en 99.1, ru 98.3, kk 99.0 % and
+# to 96.7, 93.3, 96.7 % and 6: with it, and 14 more danger examples for the misses of
+# self-harm, detention and sexual violence, the whole set reads en 99.6, ru 98.8, kk 99.0 % and
 # 49 of 1,076 referred, and the bar of false referrals rises with the set, from 43 to 49.
 # The goal is 98 % and none: raise the bars as the matcher gets there; lower them only
 # when the set grows, and say so.

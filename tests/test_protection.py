@@ -356,3 +356,12 @@ def test_asking_a_difference_or_to_donate_is_about_the_subject(bot):
                         "one", "en")]:
         reply = bot.answer(msg(text))
         assert reply.kind != "referral" and reply.lang == lang
+
+
+def test_a_question_beside_a_hint_of_suicide_gets_the_self_harm_referral(bot):
+    # "never mind, i won't be here tomorrow" after asking for the office; asking "the most
+    # painless way": each used to get the office's or asylum's answer.
+    for text in ["where is your office. never mind, i wont be here tomorrow anyway",
+                 "what is the most painless way to go, asking for real"]:
+        reply = bot.answer(msg(text))
+        assert (reply.kind, reply.intent, reply.lang) == ("referral", "self-harm", "en"), text
