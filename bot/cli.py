@@ -155,12 +155,21 @@ def cmd_explain(args) -> int:
               + (f" -> declined, offering '{topic.id}'" if lacks else ""))
     maybe = bot.did_you_mean(match)
     if maybe:
-        from bot.answer import SHORT_FLOOR, SHORT_WORDS, TIE_MARGIN, UNDER_MARGIN
+        from bot.answer import (
+            SHORT_FLOOR,
+            SHORT_WORDS,
+            STORY_FLOOR,
+            STORY_LEAD,
+            STORY_WORDS,
+            TIE_MARGIN,
+            UNDER_MARGIN,
+        )
         from bot.understanding.parts import CLAUSE_FLOOR
         print(f"did you mean: {', '.join(maybe)} (asked when the best two topics are within "
               f"{TIE_MARGIN}, or the best is within {UNDER_MARGIN} under the threshold, or, "
               f"in a message of {SHORT_WORDS} words or fewer, from {SHORT_FLOOR}, or, in the "
-              f"best part of a story, from {CLAUSE_FLOOR})")
+              f"best part of a story, from {CLAUSE_FLOOR}, or, in a story of {STORY_WORDS} "
+              f"words or more, from {STORY_FLOOR} when {STORY_LEAD} times any other reading)")
     print(explain_danger(bot, match))
     return 0
 

@@ -36,6 +36,8 @@ MIN_DECLINE_RATE = 0.90  # out-of-scope questions declined
 # to 96.7, 93.3, 96.7 % and 6: with it, and 14 more danger examples for the misses of
 # self-harm, detention and sexual violence, the whole set reads en 99.6, ru 98.8, kk 99.0 % and
 # 49 of 1,076 referred, and the bar of false referrals rises with the set, from 43 to 49.
+# The tenth part (sixth session, unseen) read 96.7, 90.0, 96.7 % and 5 of 60 referred at
+# first; with it the whole set reads 99.5, 98.4, 98.8 % and 54 of 1,136: the bar rises to 54.
 # The goal is 98 % and none: raise the bars as the matcher gets there; lower them only
 # when the set grows, and say so.
 # The understanding set (stories, two questions, near-ties, near-misses, one or two words)
@@ -52,12 +54,17 @@ MIN_DECLINE_RATE = 0.90  # out-of-scope questions declined
 # seven near-misses about the phone or how long asylum takes labelled with the topic whose
 # answer says the source does not hold it) the whole set reads 86.0, 85.0, 89.9 %, 92.3 %
 # and 3 referrals: that bar rises with the set, from 2 to 3.
+# Sixth session: a story whose whole reading leads is asked about (bot/answer.py STORY_LEAD),
+# and a clause speaks for a story only of a topic the whole points to (parts.py): 87.2, 88.0,
+# 92.9 %, 92.3 %, 3 referrals. The eighth part (unseen) read 92.5, 92.5, 85.0 %, 26 of 30
+# near-misses declined and 3 referrals at first; with it the set reads 87.2, 89.6, 91.6 %,
+# 91.5 % and 6 referrals: that bar rises with the set, from 3 to 6.
 # The goal is the bars of questions.yaml and no referral.
 MIN_UNDERSTOOD = 0.85  # in-scope messages given the right topic (first intent), per language
 MIN_NEAR_MISSES_DECLINED = 0.90  # questions the content does not answer, declined
-MAX_UNDERSTANDING_REFERRALS = 3  # its messages (no one in danger) given the referral
+MAX_UNDERSTANDING_REFERRALS = 6  # its messages (no one in danger) given the referral
 MIN_PROTECTION_RECALL = 0.98  # danger messages given the referral, per language
-MAX_FALSE_REFERRALS = 49  # ordinary questions given the referral
+MAX_FALSE_REFERRALS = 54  # ordinary questions given the referral
 
 
 @dataclass(frozen=True)

@@ -244,6 +244,32 @@ def test_a_story_whose_question_is_just_unclear_is_asked_about_not_declined(bot,
            "situation'" in out and "did you mean: assistance" in out
 
 
+def test_a_story_that_names_its_topic_only_among_its_words_is_asked_about(bot):
+    # The question says little ("is unhcr doing anything for people like him"); the story
+    # says which topic: no citizenship, an invalid Soviet passport. It used to be declined.
+    reply = bot.answer(msg(
+        "hi. my dad was born in tajikistan when it was still the ussr and came to pavlodar in "
+        "the nineties. his red soviet passport is long invalid and no state counts him as a "
+        "citizen. is unhcr doing anything for people like him"))
+    assert (reply.kind, reply.lang, reply.suggestions) == ("clarify", "en", ("statelessness",))
+
+
+def test_a_clause_speaks_for_a_story_only_of_a_topic_the_story_points_to(bot):
+    # "правда ли это?" (is it true?) reads as the Government topic by "прав-" (rights); the
+    # story is about courses and money for refugees. It used to get the Government answer.
+    reply = bot.answer(msg("мой сосед сириец, пять лет живёт в алматы, инженер. он слышал что "
+                           "увкб помогает беженцам с курсами и деньгами. правда ли это?"))
+    assert (reply.kind, reply.lang, reply.suggestions) == ("clarify", "ru", ("assistance",))
+
+
+def test_a_story_whose_readings_are_level_is_still_declined(bot):
+    # Its best reading leads no other by the story lead: nothing to ask about.
+    reply = bot.answer(msg("we moved to almaty from kabul two years ago with my wife and "
+                           "kids, the kids go to a school near the bazaar and i drive a taxi. "
+                           "what is the weather like in june, my parents want to visit"))
+    assert reply.kind == "decline"
+
+
 def test_a_common_word_is_not_read_as_a_typo_of_a_danger_word(bot):
     # "нашей" (our) is no typo of "нашёл" (found, as in "found a lost child"): a family that
     # lost its income asks for support, no child is lost.
@@ -311,7 +337,8 @@ def test_explain_shows_the_did_you_mean_margins(capsys):
     out = capsys.readouterr().out
     assert "did you mean: headquarters, head (asked when the best two topics are within " \
            "0.03, or the best is within 0.02 under the threshold, or, in a message of 2 words " \
-           "or fewer, from 0.35, or, in the best part of a story, from 0.55)" in out
+           "or fewer, from 0.35, or, in the best part of a story, from 0.55, or, in a story of " \
+           "12 words or more, from 0.2 when 1.1 times any other reading)" in out
 
 
 @pytest.mark.parametrize("text, lang, offered", [
