@@ -117,6 +117,19 @@ _ABBREVIATIONS = {
 }
 
 
+# Words that begin as a function word does and would be read as one ("прости", forgive me,
+# as "просто", just; "өтініш", an application, as "өтінемін", please): by their stem, the
+# beginnings that tell them apart, and the feature each is read as.
+_BEGIN_LIKE_FUNCTION_WORDS = {
+    "прост": (("проститу", "проститу"), ("прости", "прости"), ("пространств", "пространств")),
+    "отин": (("отиниш", "отиниш"),),
+    "здрав": (("здравоохр", "здравоохр"),),
+    "над": (("надоел", "надоел"),),
+    "расск": (("рассказ", "рассказ"),),
+    "пожал": (("пожалов", "пожалов"), ("пожалую", "пожалов")),
+}
+
+
 @lru_cache(maxsize=65536)
 def feature(token: str) -> str:
     """The comparable form of a normalised token: an English stem or a Cyrillic prefix."""
@@ -128,6 +141,9 @@ def feature(token: str) -> str:
         stem = token[:CYRILLIC_STEM].replace("й", "и")
         while len(stem) > 3 and stem[-1] in _CYRILLIC_VOWELS:
             stem = stem[:-1]
+        for start, meaning in _BEGIN_LIKE_FUNCTION_WORDS.get(stem, ()):
+            if token.startswith(start):
+                return meaning
         return stem
     if _LATIN.match(token):
         # Every Snowball suffix rule ends in a letter, so a token ending in a digit ("covid19")

@@ -365,3 +365,21 @@ def test_a_question_beside_a_hint_of_suicide_gets_the_self_harm_referral(bot):
                  "what is the most painless way to go, asking for real"]:
         reply = bot.answer(msg(text))
         assert (reply.kind, reply.intent, reply.lang) == ("referral", "self-harm", "en"), text
+
+
+def test_forgive_me_is_a_word_not_the_function_word_it_begins_like(bot):
+    # "простите" (forgive me) was read as "просто" (just), which says nothing: a farewell of
+    # thanks and "forgive me" got the thanks reply. A polite "простите" still asks its question.
+    reply = bot.answer(msg("всем спасибо и простите меня. больше не напишу"))
+    assert (reply.kind, reply.intent, reply.lang) == ("referral", "self-harm", "ru")
+    reply = bot.answer(msg("простите, где находится офис увкб?"))
+    assert (reply.kind, reply.intent) == ("answer", "office")
+
+
+def test_russian_typed_in_latin_without_the_soft_sign_is_still_read(bot):
+    # "ubet" is убьёт (will kill) typed without the soft sign; it was read as a rarer "убет"
+    # (from a look-alike typed in Latin letters), and no danger was read.
+    for text in ["muzh skazal chto ubet menya segodnya",
+                 "gde vash ofis? svekrov skazala chto syn ee ubet menya"]:
+        reply = bot.answer(msg(text))
+        assert (reply.kind, reply.intent, reply.lang) == ("referral", "violence", "ru"), text

@@ -24,6 +24,11 @@ def _deletion_index(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
     return index
 
 
+def token_count(freq: Mapping[str, int], token: str) -> int:
+    """How often the content uses a token."""
+    return freq.get(token, 0)
+
+
 def _allowed_distance(word: str) -> int:
     return 1 if len(word) < 8 else 2
 
@@ -72,6 +77,12 @@ class Speller:
             t for t in {*token_freq, *STOPWORDS} if len(t) >= 4 and not t.isdigit())
         self._feature_deletes = _deletion_index(
             f for f in (*topic_features, *danger_features) if len(f) >= 4)
+        # Russian typed in Latin letters leaves out the soft and hard signs ("ubet", убьет):
+        # each known word that has one, under its spelling without, the commonest first.
+        self._signless: dict[str, str] = {}
+        for t in sorted(token_freq, key=lambda t: (-token_freq[t], t)):
+            if "ь" in t or "ъ" in t:
+                self._signless.setdefault(t.replace("ь", "").replace("ъ", ""), t)
         self._corrections = lru_cache(maxsize=cache_size)(self._correct)
 
     def _known(self, f: str) -> bool:
@@ -107,6 +118,10 @@ class Speller:
         spellings = [token]
         if transliterate and token.isascii() and token.isalpha():
             cyrillic = to_cyrillic(token)
+            signed = self._signless.get(cyrillic)
+            if signed is not None and token_count(self._token_freq, signed) \
+                    > token_count(self._token_freq, cyrillic):
+                cyrillic = signed  # "ubet": убьет, not a rarer "убет"; "brat" stays брат
             # The text reads as Russian or Kazakh typed in Latin letters: a word the content
             # uses, so spelt, comes before an English look-alike ("shtab" is штаб, not
             # "stab"), and a function word is one ("jatyr" is жатыр).
