@@ -60,11 +60,13 @@ MIN_DECLINE_RATE = 0.90  # out-of-scope questions declined
 # and a clause speaks for a story only of a topic the whole points to (parts.py): 87.2, 88.0,
 # 92.9 %, 92.3 %, 3 referrals. The eighth part (unseen) read 92.5, 92.5, 85.0 %, 26 of 30
 # near-misses declined and 3 referrals at first; with it the set reads 87.2, 89.6, 91.6 %,
-# 91.5 % and 6 referrals: that bar rises with the set, from 3 to 6.
+# 91.5 % and 6 referrals: that bar rises with the set, from 3 to 6. Then, with near-misses
+# for citizenship and the foreign ministry, and no one-word danger example held in a story
+# by a relative alone: 87.2, 89.2, 92.0 %, 91.9 % and 5 referrals.
 # The goal is the bars of questions.yaml and no referral.
 MIN_UNDERSTOOD = 0.85  # in-scope messages given the right topic (first intent), per language
 MIN_NEAR_MISSES_DECLINED = 0.90  # questions the content does not answer, declined
-MAX_UNDERSTANDING_REFERRALS = 6  # its messages (no one in danger) given the referral
+MAX_UNDERSTANDING_REFERRALS = 5  # its messages (no one in danger) given the referral
 MIN_PROTECTION_RECALL = 0.98  # danger messages given the referral, per language
 MAX_FALSE_REFERRALS = 53  # ordinary questions given the referral
 

@@ -383,3 +383,18 @@ def test_russian_typed_in_latin_without_the_soft_sign_is_still_read(bot):
                  "gde vash ofis? svekrov skazala chto syn ee ubet menya"]:
         reply = bot.answer(msg(text))
         assert (reply.kind, reply.intent, reply.lang) == ("referral", "violence", "ru"), text
+
+
+def test_in_a_story_a_relative_and_a_misread_word_are_no_danger(bot):
+    # "қашады" (they flee) was corrected to "қамады" (locked up), a danger example of one
+    # word, held because the story names a brother: the question got the referral.
+    text = ("сәлеметсіз бе, ағам шекарада жүргізуші болып істейді. ол айтады шекарадан көп адам "
+            "өтеді, біреулері жұмыс іздейді, біреулері соғыстан қашады. увкб аралас көші-қонмен "
+            "айналыса ма?")
+    reply = bot.answer(msg(text))
+    assert (reply.kind, reply.intent, reply.lang) == ("answer", "mixed-migration", "kk")
+    # The word as written still holds it in a story.
+    reply = bot.answer(msg("сәлеметсіз бе, біз тәжікстаннан келдік, алматыда екі жыл тұрдық, "
+                           "балалар мектепке барады, мен базарда істеймін. кеше түнде полиция "
+                           "келіп ағамды қамады, қайда екенін білмейміз"))
+    assert (reply.kind, reply.intent, reply.lang) == ("referral", "detention", "kk")

@@ -170,7 +170,7 @@ class DangerIndex:
         story = sum(f not in STOP_FEATURES for f in feats) >= STORY_WORDS
         for n, got in held.items():
             example = self._examples[n]
-            if not _holds_enough(example, feats, personal, typed):
+            if not _holds_enough(example, feats, personal and not story, typed):
                 continue
             if story and example.category and self._only_everyday(example, feats):
                 continue
@@ -209,7 +209,12 @@ def _holds_enough(example: _Example, feats: Collection[str], personal: bool,
     its words, or its one ("deported", "изнасиловали") in a message that says who or
     "not" ("*i* was raped", not "депортация беженцев по закону"), or that holds the word
     as written, not only its stem: Russian and Kazakh leave the pronoun out ("на улице
-    трое напали"), and "напали" is not "нападение", "deported" not "deportation"."""
+    трое напали"), and "напали" is not "нападение", "deported" not "deportation".
+    A story (see `STORY_WORDS`) is not `personal` here: nearly every story names a relative,
+    so only the word as written holds a one-word example ("күйеуім ... біреулері соғыстан
+    қашады", flee, read as "қамады", locked up). Measured on tests/eval (2026-11-30, sixth
+    session): 1 fewer referral in the understanding set's 1,027 messages and 1 more danger
+    message of the protection set referred; an unseen set of 150, 1 fewer referral."""
     held = sum(f in feats for f in example.words)
     if held < min(len(example.words), MIN_WORDS_HELD):
         return False
