@@ -24,11 +24,6 @@ def _deletion_index(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
     return index
 
 
-def token_count(freq: Mapping[str, int], token: str) -> int:
-    """How often the content uses a token."""
-    return freq.get(token, 0)
-
-
 def _allowed_distance(word: str) -> int:
     return 1 if len(word) < 8 else 2
 
@@ -80,9 +75,11 @@ class Speller:
         # Russian typed in Latin letters leaves out the soft and hard signs ("ubet", убьет):
         # each known word that has one, under its spelling without, the commonest first.
         self._signless: dict[str, str] = {}
-        for t in sorted(token_freq, key=lambda t: (-token_freq[t], t)):
+        for t, n in token_freq.items():
             if "ь" in t or "ъ" in t:
-                self._signless.setdefault(t.replace("ь", "").replace("ъ", ""), t)
+                plain = t.replace("ь", "").replace("ъ", "")
+                if n > token_freq.get(self._signless.get(plain, ""), 0):
+                    self._signless[plain] = t
         self._corrections = lru_cache(maxsize=cache_size)(self._correct)
 
     def _known(self, f: str) -> bool:
@@ -119,8 +116,8 @@ class Speller:
         if transliterate and token.isascii() and token.isalpha():
             cyrillic = to_cyrillic(token)
             signed = self._signless.get(cyrillic)
-            if signed is not None and token_count(self._token_freq, signed) \
-                    > token_count(self._token_freq, cyrillic):
+            if signed is not None \
+                    and self._token_freq[signed] > self._token_freq.get(cyrillic, 0):
                 cyrillic = signed  # "ubet": убьет, not a rarer "убет"; "brat" stays брат
             # The text reads as Russian or Kazakh typed in Latin letters: a word the content
             # uses, so spelt, comes before an English look-alike ("shtab" is штаб, not
