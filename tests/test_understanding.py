@@ -262,8 +262,9 @@ def test_a_clause_speaks_for_a_story_only_of_a_topic_the_story_points_to(bot):
     assert (reply.kind, reply.lang, reply.suggestions) == ("clarify", "ru", ("assistance",))
 
 
-def test_a_story_whose_readings_are_level_is_still_declined(bot):
-    # Its best reading leads no other by the story lead: nothing to ask about.
+def test_a_story_whose_best_reading_is_a_near_miss_is_declined_not_asked_about(bot):
+    # Its best reading is a question the content does not answer (not_about of assistance):
+    # the story is not asked about with it, nor with the topic behind it.
     reply = bot.answer(msg("we moved to almaty from kabul two years ago with my wife and "
                            "kids, the kids go to a school near the bazaar and i drive a taxi. "
                            "what is the weather like in june, my parents want to visit"))
