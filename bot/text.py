@@ -24,6 +24,11 @@ _english = snowballstemmer.stemmer("english")
 # Function words, polite filler and Kazakh auxiliary verbs (жатыр, отыр: "is doing"), dropped
 # before matching: they carry no topic and, kept,
 # would let "what is the weather in almaty" look like a question about the office.
+# Pronouns and demonstratives too ("эту", "сіздің"): one that sits in two topics' examples by
+# chance weighed as a rare topic word and drowned the question ("учительница спрашивает когда и
+# зачем создали эту организацию" was declined). Measured on tests/eval (2026-11-30, seventh
+# session): 3 more of an unseen set's 101 in-scope messages read right, 1 more of the
+# questions set, the understanding set even; no danger message nor false referral changed.
 # Words that may join two questions in one message ("where is the office and who heads
 # it", "где офис и кто глава", "кеңсе қайда және басшысы кім").
 JOINERS = frozenset("and also plus и а также еще ещё takzhe және жане jane zhane тағы тагы tagy".split())
@@ -52,6 +57,8 @@ actually currently now right exactly please advance regards ingeneral
 маган сизге сиз сен биз айтып айтыныз айтынызшы айтшы бериниз беринизши отинемин
 ше шы туралы жайлы жайында бойынша ушин гой еди жалпы
 жок емес жатыр жатырмын жатырмыз отыр отырмын отырмыз жур журмин журмиз деп деди дейди
+эту этой этого этом этим этих тем том них него нее ему ей им чтобы чтоб
+оны онын оган олар ози озин сиздин менин сенин биздин
 """.split())
 
 

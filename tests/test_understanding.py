@@ -57,6 +57,18 @@ def test_free_text_in_three_languages(bot, text, lang, intent):
     assert reply.footer and reply.footer.endswith(as_of)
 
 
+@pytest.mark.parametrize("text, intent, kind", [
+    ("учительница спрашивает когда и зачем создали эту организацию", "history", "answer"),
+    ("сіздердің алматыдағы кеңсе тәжікстанды да қарай ма, інім сонда тұрады", "region", "clarify"),
+])
+def test_pronouns_weigh_as_function_words_not_as_topic_words(bot, text, intent, kind):
+    # "эту" (this) and "сіздердің" (your) sit in two topics' examples by chance; weighed as
+    # rare topic words, they drowned the question (both were declined).
+    reply = bot.answer(msg(text))
+    assert reply.kind == kind
+    assert intent in ((reply.intent,) if kind == "answer" else reply.suggestions)
+
+
 def test_russian_when_creation_answers_1950_in_russian(bot):
     reply = bot.answer(msg("когда создали УВКБ"))
     text = "".join(b.plain for b in reply.blocks)
@@ -432,10 +444,10 @@ def test_explain_says_when_a_question_is_not_in_the_source(capsys):
 def test_of_two_questions_the_unclear_one_is_offered_as_the_first_button(bot):
     # "where is the UNHCR office, and who is its head": the second part is not clear enough
     # to answer, so it comes first among the buttons under the office's answer.
-    reply = bot.answer(msg("бжкб кеңсесі қай қалада және оның басшысы кім"))
+    reply = bot.answer(msg("бжкб кеңсесі қай қалада және басшысы кім екен"))
     assert (reply.kind, reply.intent, reply.also) == ("answer", "office", None)
     assert reply.suggestions[0] == "head"
-    assert bot.index.understand("бжкб кеңсесі қай қалада және оның басшысы кім").also.score < 0.6
+    assert bot.index.understand("бжкб кеңсесі қай қалада және басшысы кім екен").also.score < 0.6
 
 
 @pytest.mark.parametrize("text, lang", [("where is the unicef office in astana", "en"),
