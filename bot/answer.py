@@ -51,6 +51,12 @@ SHORT_FLOOR = 0.35
 STORY_WORDS = 12
 STORY_FLOOR = 0.2
 STORY_LEAD = 1.1
+# A story's words this unlikely to be danger (see `DangerOdds`) let the topic of its clear
+# clause account for the danger words it holds ("i teach at the police academy... does unhcr
+# work with the migration police?": -17). Measured on tests/eval (2026-11-30, seventh
+# session): at 0, 3 fewer false referrals or referrals of ordinary questions of 4,200, none of
+# 1,900 danger messages lost; -8 spared 2 of them.
+CLAUSE_ORDINARY_ODDS = 0.0
 # A question a topic lists under not_about is declined only when it reads that much closer
 # to the near-miss than to any topic ("unhcr opened in 1995 right?" is still the office).
 # At 0.1, "can i work in kazakhstan as a refugee" (0.92 near-miss, 0.83 government) got the
@@ -194,15 +200,34 @@ class Bot:
 
     def referral_rule(self, match: Match) -> str:
         """The rule that decides between the referral and a topic (see `referral_rule`)."""
-        # A topic read from one part of a message (a clause of a story, one of two
-        # questions) never outweighs danger read from the whole: it is offered beside the
-        # referral instead.
-        best = None if match.clause or match.also else match.best
-        if best is not None and self.content.topic(best.intent) is None:
-            best = None  # only a topic's answer may stand instead of the referral
+        best, words = self._topic_against_danger(match)
         return referral_rule(match.danger, self.content.protection.threshold,
-                             best.score if best else 0.0, best.matched if best else (),
-                             self.content.threshold)
+                             best.score if best else 0.0, words, self.content.threshold)
+
+    def _topic_against_danger(self, match: Match) -> tuple[Candidate | None, tuple[str, ...]]:
+        """The topic reading that may stand instead of the referral, and the words it holds.
+
+        A topic read from one part of a message never outweighs danger read from the whole
+        on its own: "my son was taken by the police. does unhcr work with the police?" gets
+        the referral, with the question offered beside it. It may when the rest of the
+        message accounts for the danger too: two questions that two topics answer clearly
+        hold the danger words between them ("...police academy, what training do you give?
+        and does unhcr work with the migration police?"), and a story's clause does when
+        the odds of danger from all the story's words are under CLAUSE_ORDINARY_ODDS.
+        """
+        best = match.best
+        if best is None or self.content.topic(best.intent) is None:
+            return None, ()  # only a topic's answer may stand instead of the referral
+        if match.also:
+            second = match.also
+            if self.content.topic(second.intent) is None:
+                return None, ()
+            return (best if best.score <= second.score else second), best.matched + second.matched
+        if match.clause:
+            danger = match.danger
+            if danger is None or danger.odds >= CLAUSE_ORDINARY_ODDS:
+                return None, ()
+        return best, best.matched
 
     # -- language ----------------------------------------------------------------------
     def language_for(self, text: str, message: Message) -> str:

@@ -39,7 +39,9 @@ MIN_DECLINE_RATE = 0.90  # out-of-scope questions declined
 # The tenth part (sixth session, unseen) read 96.7, 90.0, 96.7 % and 5 of 60 referred at
 # first; with it the whole set reads 99.5, 98.4, 98.8 % and 54 of 1,136. Then "простите"
 # (forgive me) is no longer read as "просто", "ubet" is убьёт, and two examples: 99.5, 98.9,
-# 99.0 % and 53: the bar of false referrals rises with the set, from 49 to 53.
+# 99.0 % and 53: the bar of false referrals rises with the set, from 49 to 53. Seventh
+# session: a story's clear clause, or two clear questions, may hold the danger words when
+# the story's words are ordinary, and "самоубийство" is no longer read as "сам": 52.
 # The goal is 98 % and none: raise the bars as the matcher gets there; lower them only
 # when the set grows, and say so.
 # The understanding set (stories, two questions, near-ties, near-misses, one or two words)
@@ -68,7 +70,7 @@ MIN_UNDERSTOOD = 0.85  # in-scope messages given the right topic (first intent),
 MIN_NEAR_MISSES_DECLINED = 0.90  # questions the content does not answer, declined
 MAX_UNDERSTANDING_REFERRALS = 5  # its messages (no one in danger) given the referral
 MIN_PROTECTION_RECALL = 0.98  # danger messages given the referral, per language
-MAX_FALSE_REFERRALS = 53  # ordinary questions given the referral
+MAX_FALSE_REFERRALS = 52  # ordinary questions given the referral
 
 
 @dataclass(frozen=True)

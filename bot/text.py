@@ -125,8 +125,9 @@ _ABBREVIATIONS = {
 
 
 # Words that begin as a function word does and would be read as one ("прости", forgive me,
-# as "просто", just; "өтініш", an application, as "өтінемін", please): by their stem, the
-# beginnings that tell them apart, and the feature each is read as.
+# as "просто", just; "өтініш", an application, as "өтінемін", please; "самоубийство",
+# suicide, as "сам", self): by their stem, the beginnings that tell them apart, and the
+# feature each is read as.
 _BEGIN_LIKE_FUNCTION_WORDS = {
     "прост": (("проститу", "проститу"), ("прости", "прости"), ("пространств", "пространств")),
     "отин": (("отиниш", "отиниш"),),
@@ -134,6 +135,7 @@ _BEGIN_LIKE_FUNCTION_WORDS = {
     "над": (("надоел", "надоел"),),
     "расск": (("рассказ", "рассказ"),),
     "пожал": (("пожалов", "пожалов"), ("пожалую", "пожалов")),
+    "сам": (("самоуб", "самоуб"),),
 }
 
 

@@ -398,3 +398,25 @@ def test_in_a_story_a_relative_and_a_misread_word_are_no_danger(bot):
                            "балалар мектепке барады, мен базарда істеймін. кеше түнде полиция "
                            "келіп ағамды қамады, қайда екенін білмейміз"))
     assert (reply.kind, reply.intent, reply.lang) == ("referral", "detention", "kk")
+
+
+def test_a_story_whose_clear_question_holds_its_one_danger_word_is_answered(bot):
+    # "police" is the danger word, the government topic holds it, and the rest of the story
+    # (a police academy, cadets, a module) is ordinary: a teacher gets the answer.
+    reply = bot.answer(msg("im a teacher at the police academy, we want a module about refugee rights "
+                           "for cadets. does unhcr work with the migration police?"))
+    assert (reply.kind, reply.intent) == ("answer", "government")
+    # The same question after what happened to someone keeps the referral.
+    reply = bot.answer(msg("my son was taken by the police yesterday. does unhcr work with the police?"))
+    assert (reply.kind, reply.intent) == ("referral", "detention")
+    assert "government" in reply.suggestions
+
+
+def test_suicide_is_not_read_as_the_word_self_it_begins_like(bot):
+    # "самоубийство" once gave the feature "сам" (self), as "самих" did: a question about a
+    # stateless family's child got the self-harm referral.
+    reply = bot.answer(msg("у соседей родилась дочка, а у них самих нет никакого гражданства. она "
+                           "тоже будет без гражданства? увкб помогает в таких случаях?"))
+    assert (reply.kind, reply.intent) == ("answer", "statelessness")
+    reply = bot.answer(msg("брат всё время говорит о самоубийстве"))
+    assert (reply.kind, reply.intent) == ("referral", "self-harm")
