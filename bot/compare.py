@@ -41,7 +41,9 @@ MIN_DECLINE_RATE = 0.90  # out-of-scope questions declined
 # (forgive me) is no longer read as "просто", "ubet" is убьёт, and two examples: 99.5, 98.9,
 # 99.0 % and 53: the bar of false referrals rises with the set, from 49 to 53. Seventh
 # session: a story's clear clause, or two clear questions, may hold the danger words when
-# the story's words are ordinary, and "самоубийство" is no longer read as "сам": 52.
+# the story's words are ordinary, and "самоубийство" is no longer read as "сам": 52. The
+# eleventh part (unseen: 100 % recall in each language, 1 of 60 referred) joined: 99.5, 99.1,
+# 99.1 % and 53 of 1,196; the bar rises with the set, from 52 to 53.
 # The goal is 98 % and none: raise the bars as the matcher gets there; lower them only
 # when the set grows, and say so.
 # The understanding set (stories, two questions, near-ties, near-misses, one or two words)
@@ -64,13 +66,17 @@ MIN_DECLINE_RATE = 0.90  # out-of-scope questions declined
 # near-misses declined and 3 referrals at first; with it the set reads 87.2, 89.6, 91.6 %,
 # 91.5 % and 6 referrals: that bar rises with the set, from 3 to 6. Then, with near-misses
 # for citizenship and the foreign ministry, and no one-word danger example held in a story
-# by a relative alone: 87.2, 89.2, 92.0 %, 91.9 % and 5 referrals.
+# by a relative alone: 87.2, 89.2, 92.0 %, 91.9 % and 5 referrals. Seventh session: pronouns
+# are function words, and a story's clear clause may hold its danger words; the ninth part
+# (unseen) read 78.8, 70.6, 82.4 %, 24 of 29 near-misses declined and 3 referrals before, 81.8,
+# 73.5, 88.2 %, 24 of 29 and 2 after; with it the set reads 86.6, 87.7, 90.9 %, 91.2 % and 7
+# referrals: that bar rises with the set, from 5 to 7.
 # The goal is the bars of questions.yaml and no referral.
 MIN_UNDERSTOOD = 0.85  # in-scope messages given the right topic (first intent), per language
 MIN_NEAR_MISSES_DECLINED = 0.90  # questions the content does not answer, declined
-MAX_UNDERSTANDING_REFERRALS = 5  # its messages (no one in danger) given the referral
+MAX_UNDERSTANDING_REFERRALS = 7  # its messages (no one in danger) given the referral
 MIN_PROTECTION_RECALL = 0.98  # danger messages given the referral, per language
-MAX_FALSE_REFERRALS = 52  # ordinary questions given the referral
+MAX_FALSE_REFERRALS = 53  # ordinary questions given the referral
 
 
 @dataclass(frozen=True)
