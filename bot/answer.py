@@ -54,8 +54,8 @@ STORY_LEAD = 1.1
 # A story's words this unlikely to be danger (see `DangerOdds`) let the topic of its clear
 # clause account for the danger words it holds ("i teach at the police academy... does unhcr
 # work with the migration police?": -17). Measured on tests/eval (2026-11-30, seventh
-# session): at 0, 3 fewer false referrals or referrals of ordinary questions of 4,200, none of
-# 1,900 danger messages lost; -8 spared 2 of them.
+# session): at 0, 2 fewer referrals of ordinary messages of 4,200 (3 with two clear questions
+# holding the danger words between them), none of 1,900 danger messages lost; -8 spared 1.
 CLAUSE_ORDINARY_ODDS = 0.0
 # A question a topic lists under not_about is declined only when it reads that much closer
 # to the near-miss than to any topic ("unhcr opened in 1995 right?" is still the office).
@@ -211,8 +211,8 @@ class Bot:
         on its own: "my son was taken by the police. does unhcr work with the police?" gets
         the referral, with the question offered beside it. It may when the rest of the
         message accounts for the danger too: two questions that two topics answer clearly
-        hold the danger words between them ("...police academy, what training do you give?
-        and does unhcr work with the migration police?"), and a story's clause does when
+        hold the danger words between them ("ребенок родился тут, у родителей нет гражданства.
+        он тоже будет без гражданства? увкб этим занимается?"), and a story's clause does when
         the odds of danger from all the story's words are under CLAUSE_ORDINARY_ODDS.
         """
         best = match.best

@@ -420,3 +420,14 @@ def test_suicide_is_not_read_as_the_word_self_it_begins_like(bot):
     assert (reply.kind, reply.intent) == ("answer", "statelessness")
     reply = bot.answer(msg("брат всё время говорит о самоубийстве"))
     assert (reply.kind, reply.intent) == ("referral", "self-harm")
+
+
+def test_two_clear_questions_may_hold_the_danger_words_between_them(bot):
+    # "ребенок" and "без" hold "ребёнок один без родителей"; the two questions (will the child
+    # be stateless, does UNHCR deal with it) account for both: the answers, not the referral.
+    reply = bot.answer(msg("ребенок родился тут, у родителей нет гражданства. он тоже будет без "
+                           "гражданства? увкб этим занимается?"))
+    assert (reply.kind, reply.intent) == ("answer", "statelessness")
+    # Two questions beside what happens to someone keep the referral.
+    reply = bot.answer(msg("мужа завтра депортируют. где ваш офис и кто глава?"))
+    assert (reply.kind, reply.intent) == ("referral", "removal")
