@@ -139,7 +139,10 @@ async def test_a_very_long_message_does_not_stall_the_others(bot):
     done.set()
     await ticking
     assert reply is not None
-    assert max(gaps) < max(0.1, spent / 4), (max(gaps), spent)  # inline: the whole 0.4 s
+    # Inline, one gap would be the whole time spent; off the loop, the longest gap is a
+    # thread switch, stretched on a loaded machine (0.15 s of 0.5 s seen while another
+    # process used both cores): half the time spent still tells the two apart.
+    assert max(gaps) < max(0.1, spent / 2), (max(gaps), spent)
 
 
 # -- what the editors' report counts ------------------------------------------------------------
